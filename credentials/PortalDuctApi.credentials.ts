@@ -1,0 +1,122 @@
+import type {
+	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestHelper,
+	INodeProperties,
+	Icon,
+} from 'n8n-workflow';
+
+import { renewSession } from '../nodes/PortalDuct/transport/session';
+
+/**
+ * PortalDuct logs in with email and password and hands out short-lived Bearer tokens.
+ * n8n keeps the token in the hidden expirable field below, calls preAuthentication when it is
+ * empty or after a 401, stores what it returns, and retries the request once.
+ */
+export class PortalDuctApi implements ICredentialType {
+	name = 'portalDuctApi';
+
+	displayName = 'PortalDuct API';
+
+	icon: Icon = {
+		light: 'file:../nodes/PortalDuct/portalduct.svg',
+		dark: 'file:../nodes/PortalDuct/portalduct.dark.svg',
+	};
+
+	documentationUrl = 'https://github.com/portalduct/n8n-nodes-portalduct#credentials';
+
+	properties: INodeProperties[] = [
+		{
+			// n8n refreshes through the FIRST hidden field marked expirable: keep this one first.
+			displayName: 'Access Token',
+			name: 'accessToken',
+			type: 'hidden',
+			typeOptions: { expirable: true, password: true },
+			default: '',
+		},
+		{
+			displayName: 'Refresh Token',
+			name: 'refreshToken',
+			type: 'hidden',
+			typeOptions: { password: true },
+			default: '',
+		},
+		{
+			displayName: 'Session Expiry',
+			name: 'sessionExpiry',
+			type: 'hidden',
+			default: '',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'https://api.portalduct.example',
+			description:
+				'The PortalDuct API host of your environment (sandbox or production), as given in your PortalDuct account onboarding. For the local sandbox of this package use the URL that `npm run sandbox` prints.',
+		},
+		{
+			displayName: 'Email',
+			name: 'email',
+			type: 'string',
+			placeholder: 'name@email.com',
+			default: '',
+			required: true,
+			description: 'The email address registered with PortalDuct for this environment',
+		},
+		{
+			displayName: 'Password',
+			name: 'password',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+		},
+	];
+
+	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
+		const session = await renewSession((options) => this.helpers.httpRequest(options), {
+			baseUrl: credentials.baseUrl as string,
+			email: credentials.email as string,
+			password: credentials.password as string,
+			refreshToken: (credentials.refreshToken as string) || undefined,
+		});
+		return {
+			accessToken: session.token,
+			refreshToken: session.refreshToken ?? '',
+			sessionExpiry: session.expiresAt ?? '',
+		};
+	}
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Authorization: '=Bearer {{$credentials.accessToken}}',
+			},
+		},
+	};
+
+	// Reading the webhook registration proves login and token; "none registered" (404) is fine.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: '/v1/clientsPortalLoginChanges',
+			method: 'GET',
+			ignoreHttpStatusErrors: { ignore: true, except: [401, 403] },
+		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message: 'PortalDuct did not accept the token obtained with this email and password',
+				},
+			},
+		],
+	};
+}

@@ -1,0 +1,94 @@
+import {
+	NodeApiError,
+	NodeConnectionTypes,
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+	type JsonObject,
+} from 'n8n-workflow';
+
+import { actionProperties, findAction } from './actions';
+import { CREDENTIAL_TYPE } from './api';
+
+export class PortalDuct implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'PortalDuct',
+		name: 'portalDuct',
+		icon: { light: 'file:portalduct.svg', dark: 'file:portalduct.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description:
+			'Onboard customers and clients in PortalDuct, manage the portal login webhook, and read client invoices and balances',
+		defaults: { name: 'PortalDuct' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
+		properties: actionProperties(),
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const resource = this.getNodeParameter('resource', 0) as string;
+		const operation = this.getNodeParameter('operation', 0) as string;
+		const action = findAction(resource, operation);
+		if (!action) {
+			throw new NodeOperationError(this.getNode(), `Unknown action "${operation}" of "${resource}"`);
+		}
+		const continueOnFail = this.continueOnFail();
+		const errorItem = (error: Error, item: number): INodeExecutionData => ({
+			json: {
+				error: error.message,
+				...((error as { description?: string }).description
+					? { errorDescription: (error as { description?: string }).description }
+					: {}),
+				...((error as { httpCode?: string | null }).httpCode
+					? { httpCode: (error as { httpCode?: string }).httpCode }
+					: {}),
+			},
+			pairedItem: { item },
+		});
+
+		// Every item's fields are checked before the first request, so a bad row stops the run
+		// before anything is created (or, continuing on fail, becomes an error item on its own).
+		const inputs: unknown[] = [];
+		const refused = new Map<number, Error>();
+		for (let i = 0; i < items.length; i++) {
+			try {
+				inputs[i] = action.read.call(this, i);
+			} catch (error) {
+				if (!continueOnFail) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: i });
+				refused.set(i, error as Error);
+			}
+		}
+
+		const output: INodeExecutionData[] = [];
+		for (let i = 0; i < items.length; i++) {
+			const refusal = refused.get(i);
+			if (refusal) {
+				output.push(errorItem(refusal, i));
+				continue;
+			}
+			try {
+				const result = await action.execute.call(this, inputs[i], i);
+				for (const json of Array.isArray(result) ? result : [result]) {
+					output.push({ json: json as IDataObject, pairedItem: { item: i } });
+				}
+			} catch (error) {
+				if (continueOnFail) {
+					output.push(errorItem(error as Error, i));
+					continue;
+				}
+				if (error instanceof NodeApiError) {
+					throw new NodeApiError(this.getNode(), error as unknown as JsonObject, { itemIndex: i });
+				}
+				throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: i });
+			}
+		}
+		return [output];
+	}
+}

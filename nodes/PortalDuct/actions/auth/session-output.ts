@@ -1,0 +1,35 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { CREDENTIAL_TYPE } from '../../api';
+import type { Session, SessionCredentials } from '../../transport/session';
+
+export const includeTokenField: INodeProperties = {
+	displayName: 'Include Token',
+	name: 'includeToken',
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether to put the access and refresh tokens in the output. Off by default: tokens are secrets, and the PortalDuct credential already handles them for every other action.',
+};
+
+/** What the Auth actions output: when the token lives and how it was had; the tokens only on request. */
+export function sessionOutput(session: Session, includeToken: boolean): IDataObject {
+	return {
+		tokenType: 'Bearer',
+		obtainedBy: session.obtainedBy,
+		expiresIn: session.expiresIn ?? null,
+		expiresAt: session.expiresAt ?? null,
+		hasRefreshToken: Boolean(session.refreshToken),
+		...(includeToken ? { token: session.token, refreshToken: session.refreshToken ?? null } : {}),
+	};
+}
+
+export async function readSessionCredentials(ctx: IExecuteFunctions): Promise<SessionCredentials> {
+	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+	return {
+		baseUrl: credentials.baseUrl as string,
+		email: credentials.email as string,
+		password: credentials.password as string,
+		refreshToken: (credentials.refreshToken as string) || undefined,
+	};
+}

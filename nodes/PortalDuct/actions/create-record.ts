@@ -1,0 +1,37 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { portalDuctRequest } from '../transport/request';
+
+export type IfExists = 'error' | 'continue';
+
+/**
+ * Customer and client creation behave the same: the caller picks the UUID, a duplicate is 409.
+ * Output is the record PortalDuct returned, or what was sent when PortalDuct's answer could not
+ * be had (the create landed but its answer was lost, or the record was already there).
+ */
+export async function createRecord(
+	ctx: IExecuteFunctions,
+	request: { path: string; body: IDataObject; subject: string; ifExists: IfExists; itemIndex: number },
+): Promise<IDataObject> {
+	const answer = await portalDuctRequest.call(ctx, {
+		method: 'POST',
+		path: request.path,
+		body: request.body,
+		resend: 'create',
+		itemIndex: request.itemIndex,
+		subject: request.subject,
+		answers: request.ifExists === 'continue' ? [409] : undefined,
+	});
+	if (answer.landedEarlier) {
+		// The first send created it and only its answer was lost: that is a success, not a duplicate.
+		return { ...request.body, created: true, alreadyExisted: false };
+	}
+	if (answer.status === 409) {
+		return { ...request.body, created: false, alreadyExisted: true };
+	}
+	const record =
+		typeof answer.body === 'object' && answer.body !== null && !Array.isArray(answer.body)
+			? (answer.body as IDataObject)
+			: request.body;
+	return { ...record, created: true, alreadyExisted: false };
+}

@@ -1,0 +1,86 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { paths } from '../../api';
+import { fetchInvoicePages } from '../../transport/paging';
+import { readPositiveInteger, readUuid } from '../../validation';
+import { uuidField } from '../shared-fields';
+import { defineAction } from '../types';
+
+/** The fields an accounting or CRM step usually needs, in a stable order. */
+const simplifiedFields = [
+	'invoiceNumber',
+	'poNumber',
+	'portalName',
+	'amount',
+	'currency',
+	'invoiceDate',
+	'dueDate',
+	'status',
+	'paidDate',
+];
+
+export const getManyInvoices = defineAction({
+	resource: 'invoice',
+	operation: {
+		name: 'Get Many',
+		value: 'getMany',
+		action: 'Get many invoices of a connection',
+		description:
+			'Get the invoices PortalDuct collected from one portal connection of a client, newest pages followed automatically',
+	},
+	fields: [
+		uuidField(
+			'connectionUuid',
+			'Connection UUID',
+			'The connection_uuid PortalDuct issued when the client connected a portal (in PortalDuct Trigger events and in Get Balance by portal)',
+		),
+		{
+			displayName: 'Return All',
+			name: 'returnAll',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to return all results or only up to a given limit',
+		},
+		{
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 50,
+			description: 'Max number of results to return',
+			displayOptions: { show: { returnAll: [false] } },
+		},
+		{
+			displayName: 'Simplify',
+			name: 'simplify',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to return only invoice number, PO number, portal, amount, currency, dates and status instead of the full record',
+		},
+	],
+	read(itemIndex) {
+		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+		return {
+			connectionUuid: readUuid(this, 'connectionUuid', 'Connection UUID', itemIndex),
+			limit: returnAll ? Infinity : readPositiveInteger(this, 'limit', 'Limit', itemIndex),
+			simplify: this.getNodeParameter('simplify', itemIndex, false) as boolean,
+		};
+	},
+	async execute(input, itemIndex) {
+		const invoices = await fetchInvoicePages(this, {
+			path: paths.clientInvoices(input.connectionUuid),
+			subject: `connection ${input.connectionUuid}`,
+			limit: input.limit,
+			itemIndex,
+		});
+		if (!input.simplify) return invoices;
+		return invoices.map((invoice) => {
+			const simple: IDataObject = {};
+			for (const field of simplifiedFields) {
+				if (invoice[field] !== undefined) simple[field] = invoice[field];
+			}
+			return simple;
+		});
+	},
+});

@@ -1,0 +1,24 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeProperties,
+	INodePropertyOptions,
+} from 'n8n-workflow';
+
+/**
+ * One PortalDuct action. `read` checks every field of an item and sends nothing, so the router can
+ * refuse bad items before any request goes out; `execute` does the calls for one item.
+ */
+export interface PortalDuctAction<Input = unknown> {
+	resource: string;
+	/** The operation entry in the node panel: `action` is the text n8n shows in the actions list. */
+	operation: INodePropertyOptions & { action: string };
+	/** Its fields, without displayOptions: the node shows them for this resource + operation. */
+	fields: INodeProperties[];
+	read(this: IExecuteFunctions, itemIndex: number): Input;
+	execute(this: IExecuteFunctions, input: Input, itemIndex: number): Promise<IDataObject | IDataObject[]>;
+}
+
+export function defineAction<Input>(action: PortalDuctAction<Input>): PortalDuctAction<Input> {
+	return action;
+}

@@ -1,0 +1,21 @@
+import { removeRegistration } from '../../transport/registration';
+import { defineAction } from '../types';
+
+export const removeWebhook = defineAction({
+	resource: 'webhook',
+	operation: {
+		name: 'Remove',
+		value: 'remove',
+		action: 'Remove the portal login webhook',
+		description:
+			'Stop PortalDuct sending portal-login status changes. Also stops a PortalDuct Trigger that registered it.',
+	},
+	fields: [],
+	read() {
+		return {};
+	},
+	async execute(_input, itemIndex) {
+		const removed = await removeRegistration(this, itemIndex);
+		return { removed, ...(removed ? {} : { reason: 'No webhook was registered' }) };
+	},
+});

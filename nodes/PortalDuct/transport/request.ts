@@ -1,0 +1,256 @@
+/**
+ * The one way to call PortalDuct. Every action and the trigger come through here, so auth,
+ * retries, rate limits and error wording are decided once.
+ *
+ * Auth: `httpRequestWithAuthentication` makes n8n run the credential's preAuthentication when the
+ * token is missing and, after a 401, refresh it and retry once.
+ */
+import {
+	NodeApiError,
+	NodeOperationError,
+	sleep,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHookFunctions,
+	type IHttpRequestMethods,
+	type ILoadOptionsFunctions,
+	type JsonObject,
+} from 'n8n-workflow';
+
+import { CREDENTIAL_TYPE, readErrorBody } from '../api';
+import { normalizeBaseUrl, SESSION_ERROR_NAME } from './session';
+
+export type PortalDuctContext = IExecuteFunctions | IHookFunctions | ILoadOptionsFunctions;
+
+export interface PortalDuctCall {
+	method: IHttpRequestMethods;
+	path: string;
+	body?: IDataObject;
+	qs?: IDataObject;
+	/**
+	 * How safe it is to send again after a lost answer or a 5xx:
+	 * 'read' (no side effect, or the same effect twice): a few retries with back-off;
+	 * 'create' (records a caller-chosen id): one resend, and a 409 to it means the first landed.
+	 */
+	resend: 'read' | 'create';
+	/** Which item asked, for error placement. */
+	itemIndex?: number;
+	/** What the path names, in PortalDuct's words (e.g. `client 9f1c...`), for 404/409 wording. */
+	subject?: string;
+	/** Statuses that are answers rather than failures (e.g. 404 for "no registration"). */
+	answers?: number[];
+}
+
+export interface PortalDuctAnswer {
+	status: number;
+	body: unknown;
+	/** A create whose first answer was lost and whose resend met 409: it landed the first time. */
+	landedEarlier?: boolean;
+}
+
+/** Bounds: chosen so a run gives up within about a minute and a half, never loops. */
+export const retryPolicy = {
+	rateLimitedTries: 5,
+	maxRetryAfterSeconds: 60,
+	readBackoffMs: [250, 1000, 3000],
+	createResends: 1,
+};
+
+interface Failure {
+	status?: number;
+	headers?: IDataObject;
+	body?: unknown;
+	network?: string;
+	sessionMessage?: string;
+}
+
+/** Finds what went wrong in whatever n8n wrapped around the HTTP error (NodeApiError -> AxiosError). */
+function describeFailure(error: unknown): Failure {
+	const seen = new Set<unknown>();
+	let current = error as IDataObject | undefined;
+	const failure: Failure = {};
+	while (current && typeof current === 'object' && !seen.has(current)) {
+		seen.add(current);
+		if (current.name === SESSION_ERROR_NAME) return { sessionMessage: current.message as string };
+		const response = current.response as IDataObject | undefined;
+		if (response && typeof response.status === 'number' && failure.status === undefined) {
+			failure.status = response.status;
+			failure.headers = (response.headers as IDataObject) ?? {};
+			failure.body = response.data;
+		}
+		if (typeof current.code === 'string' && /^E[A-Z_]+$/.test(current.code) && !failure.network) {
+			failure.network = current.code;
+		}
+		current = (current.cause ?? current.errorResponse) as IDataObject | undefined;
+	}
+	if (failure.status === undefined && !failure.network) {
+		const httpCode = Number((error as { httpCode?: unknown }).httpCode);
+		if (Number.isInteger(httpCode) && httpCode > 0) failure.status = httpCode;
+		else failure.network = String((error as Error)?.message ?? error).slice(0, 200);
+	}
+	return failure;
+}
+
+function retryAfterMs(headers: IDataObject | undefined, attempt: number): number {
+	const raw = headers?.['retry-after'] ?? headers?.['Retry-After'];
+	const seconds = Number(raw);
+	if (Number.isFinite(seconds) && seconds >= 0) {
+		return Math.min(seconds, retryPolicy.maxRetryAfterSeconds) * 1000;
+	}
+	const date = typeof raw === 'string' ? Date.parse(raw) : NaN;
+	if (Number.isFinite(date)) {
+		return Math.min(Math.max(date - Date.now(), 0), retryPolicy.maxRetryAfterSeconds * 1000);
+	}
+	return Math.min(1000 * 2 ** attempt, retryPolicy.maxRetryAfterSeconds * 1000);
+}
+
+function isTransient(failure: Failure): boolean {
+	return failure.network !== undefined || (failure.status !== undefined && failure.status >= 500);
+}
+
+function describeBody(body: unknown): string {
+	if (typeof body !== 'string') return '';
+	const text = body.trim();
+	if (/^<(!doctype|html)/i.test(text)) return 'an HTML page (often a proxy, gateway or wrong Base URL)';
+	return `text that is not JSON ("${text.slice(0, 60)}${text.length > 60 ? '…' : ''}")`;
+}
+
+function toError(
+	ctx: PortalDuctContext,
+	call: PortalDuctCall,
+	failure: Failure,
+	tries: number,
+): NodeApiError | NodeOperationError {
+	const node = ctx.getNode();
+	const itemIndex = call.itemIndex;
+	if (failure.sessionMessage) {
+		return new NodeOperationError(node, failure.sessionMessage, { itemIndex });
+	}
+	const subject = call.subject ?? 'the requested record';
+	const where = `${call.method} ${call.path}`;
+	const after = tries > 1 ? ` (after ${tries} tries)` : '';
+	if (failure.status === undefined) {
+		return new NodeApiError(node, { message: failure.network ?? 'no answer' } as JsonObject, {
+			message: `PortalDuct could not be reached for ${where}: ${failure.network}${after}`,
+			description: 'Check the Base URL of the PortalDuct credential and that PortalDuct is up.',
+			itemIndex,
+		});
+	}
+	const status = failure.status;
+	const said = readErrorBody(failure.body);
+	const text = said.message ?? describeBody(failure.body);
+	const detail = text ? `: ${text}` : '';
+	const hints: Record<number, [string, string]> = {
+		400: [`PortalDuct rejected the request${detail}`, 'Check the fields of this item.'],
+		401: [
+			`PortalDuct refused the token even after logging in again${detail}`,
+			'Check the PortalDuct credential: email, password, and that its Base URL is the environment (sandbox or production) of this account.',
+		],
+		403: [
+			`PortalDuct does not allow this account to ${where}${detail}`,
+			'Ask PortalDuct to enable this feature for the account.',
+		],
+		404: [
+			`PortalDuct has no ${subject}${detail}`,
+			'Check the id: customer and client UUIDs are the ones you created them with, connection_uuid comes from PortalDuct (trigger events and balances list them).',
+		],
+		409: [
+			`${subject.charAt(0).toUpperCase()}${subject.slice(1)} already exists in PortalDuct${detail}`,
+			'Customer and client UUIDs are chosen by you and must be unique. Use another UUID, or set the option "If Already Exists" to "Continue".',
+		],
+		422: [`PortalDuct could not process the request${detail}`, 'Check the fields of this item.'],
+		429: [
+			`PortalDuct is rate limiting requests${after}${detail}`,
+			'Fewer items per run, or a Wait node between batches, keeps under the limit.',
+		],
+	};
+	const [message, description] = hints[status] ?? [
+		status >= 500
+			? `PortalDuct had a server error (HTTP ${status})${after}${detail}`
+			: `PortalDuct answered HTTP ${status} to ${where}${detail}`,
+		status >= 500 ? 'This is on PortalDuct\'s side; running the workflow again later usually works.' : '',
+	];
+	return new NodeApiError(
+		node,
+		{ message: text || `HTTP ${status}`, httpCode: String(status), error: said.code ?? '' } as JsonObject,
+		{ message, description: description || undefined, httpCode: String(status), itemIndex },
+	);
+}
+
+async function sendOnce(
+	ctx: PortalDuctContext,
+	baseUrl: string,
+	call: PortalDuctCall,
+): Promise<{ answer?: PortalDuctAnswer; failure?: Failure }> {
+	try {
+		const response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, {
+			method: call.method,
+			url: `${baseUrl}${call.path}`,
+			body: call.body,
+			qs: call.qs,
+			json: true,
+			returnFullResponse: true,
+		})) as { statusCode: number; body: unknown };
+		return { answer: { status: response.statusCode, body: response.body } };
+	} catch (error) {
+		// Kept as data, not rethrown: the caller decides between retry and a clean error.
+		return { failure: describeFailure(error) };
+	}
+}
+
+export async function portalDuctRequest(
+	this: PortalDuctContext,
+	call: PortalDuctCall,
+): Promise<PortalDuctAnswer> {
+	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
+	let baseUrl: string;
+	try {
+		baseUrl = normalizeBaseUrl(credentials.baseUrl);
+	} catch (error) {
+		throw new NodeOperationError(this.getNode(), (error as Error).message, {
+			itemIndex: call.itemIndex,
+		});
+	}
+	let tries = 0;
+	let rateLimited = 0;
+	let transient = 0;
+	let answerLost = false;
+	for (;;) {
+		tries++;
+		const { answer, failure } = await sendOnce(this, baseUrl, call);
+		if (answer) {
+			if (typeof answer.body === 'string' && answer.body.trim() !== '') {
+				throw new NodeApiError(this.getNode(), { message: 'not JSON' } as JsonObject, {
+					message: `PortalDuct answered ${call.method} ${call.path} with ${describeBody(answer.body)}`,
+					description: 'Check that the Base URL of the PortalDuct credential points at the PortalDuct API.',
+					httpCode: String(answer.status),
+					itemIndex: call.itemIndex,
+				});
+			}
+			return answer;
+		}
+		const f = failure as Failure;
+		if (f.status !== undefined && call.answers?.includes(f.status)) {
+			return { status: f.status, body: f.body };
+		}
+		if (f.status === 409 && call.resend === 'create' && answerLost) {
+			return { status: 409, body: f.body, landedEarlier: true };
+		}
+		if (f.status === 429 && rateLimited < retryPolicy.rateLimitedTries - 1) {
+			await sleep(retryAfterMs(f.headers, rateLimited));
+			rateLimited++;
+			continue;
+		}
+		if (isTransient(f)) {
+			const allowed =
+				call.resend === 'read' ? retryPolicy.readBackoffMs.length : retryPolicy.createResends;
+			if (transient < allowed) {
+				await sleep(retryPolicy.readBackoffMs[Math.min(transient, retryPolicy.readBackoffMs.length - 1)]);
+				transient++;
+				answerLost = true;
+				continue;
+			}
+		}
+		throw toError(this, call, f, tries);
+	}
+}

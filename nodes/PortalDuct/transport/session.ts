@@ -1,0 +1,145 @@
+/**
+ * Getting a PortalDuct token: log in with email and password, or trade a refresh token for a new
+ * pair. Shared by the credential's preAuthentication and the node's Auth actions, so both speak to
+ * PortalDuct the same way. Errors here never carry the password or a token: the request body is
+ * not attached to anything thrown.
+ */
+import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
+
+import { paths, readErrorBody, readTokenSet, type TokenSet } from '../api';
+
+/** `this.helpers.httpRequest` of whichever n8n context is asking. */
+export type PlainHttpRequest = (options: IHttpRequestOptions) => Promise<unknown>;
+
+export interface SessionCredentials {
+	baseUrl: string;
+	email: string;
+	password: string;
+	refreshToken?: string;
+}
+
+export interface Session extends TokenSet {
+	obtainedBy: 'login' | 'refresh';
+	/** ISO time the access token stops working, when PortalDuct said how long it lives. */
+	expiresAt?: string;
+}
+
+/** Marks a login or refresh failure so callers can tell it apart from an API error. */
+export const SESSION_ERROR_NAME = 'PortalDuctSessionError';
+
+export function sessionError(message: string): Error {
+	const error = new Error(message);
+	error.name = SESSION_ERROR_NAME;
+	return error;
+}
+
+export function normalizeBaseUrl(raw: unknown): string {
+	const text = typeof raw === 'string' ? raw.trim().replace(/\/+$/, '') : '';
+	if (!/^https?:\/\/[^/\s]+/i.test(text)) {
+		throw sessionError(
+			`The PortalDuct credential's Base URL must be an http(s) address such as https://api.example.com, got "${text}". PortalDuct gives each account its sandbox and production hosts.`,
+		);
+	}
+	return text;
+}
+
+interface Exchange {
+	session?: Session;
+	status?: number;
+	problem?: string;
+}
+
+async function exchange(
+	httpRequest: PlainHttpRequest,
+	baseUrl: string,
+	path: string,
+	body: IDataObject,
+	obtainedBy: Session['obtainedBy'],
+): Promise<Exchange> {
+	let response: { statusCode: number; body: unknown } | undefined;
+	let unreachable = '';
+	try {
+		response = (await httpRequest({
+			method: 'POST',
+			url: `${baseUrl}${path}`,
+			body,
+			json: true,
+			returnFullResponse: true,
+			// Statuses are read below; a thrown HTTP error would carry the request body (the password).
+			ignoreHttpStatusErrors: true,
+		})) as { statusCode: number; body: unknown };
+	} catch (error) {
+		// Only the transport-level reason: the error object itself holds the request config.
+		unreachable = String((error as { code?: string }).code ?? (error as Error).message ?? error);
+	}
+	if (!response) return { problem: `PortalDuct could not be reached at ${baseUrl} (${unreachable})` };
+	const { statusCode } = response;
+	if (statusCode < 200 || statusCode > 299) {
+		const { code, message } = readErrorBody(response.body);
+		const said = [code, message].filter(Boolean).join(': ');
+		return { status: statusCode, problem: `HTTP ${statusCode}${said ? ` ${said}` : ''}` };
+	}
+	const tokens = readTokenSet(response.body);
+	if (typeof tokens === 'string') {
+		return { status: statusCode, problem: `PortalDuct's answer to ${path} was not understood: ${tokens}` };
+	}
+	const expiresAt = tokens.expiresIn
+		? new Date(Date.now() + tokens.expiresIn * 1000).toISOString()
+		: undefined;
+	return { session: { ...tokens, obtainedBy, expiresAt } };
+}
+
+export async function logIn(
+	httpRequest: PlainHttpRequest,
+	credentials: SessionCredentials,
+): Promise<Session> {
+	const baseUrl = normalizeBaseUrl(credentials.baseUrl);
+	const email = String(credentials.email ?? '').trim();
+	if (!email || !credentials.password) {
+		throw sessionError('The PortalDuct credential needs both an Email and a Password to log in.');
+	}
+	const result = await exchange(
+		httpRequest,
+		baseUrl,
+		paths.login,
+		{ email, password: credentials.password },
+		'login',
+	);
+	if (result.session) return result.session;
+	if (result.status === 401 || result.status === 403) {
+		throw sessionError(
+			`PortalDuct refused the login for ${email} (${result.problem}). Check the Email and Password in the PortalDuct credential, and that the Base URL is the environment (sandbox or production) this account belongs to.`,
+		);
+	}
+	throw sessionError(`PortalDuct login for ${email} failed: ${result.problem}.`);
+}
+
+export async function refresh(
+	httpRequest: PlainHttpRequest,
+	baseUrl: string,
+	refreshToken: string,
+): Promise<Session | undefined> {
+	const result = await exchange(
+		httpRequest,
+		normalizeBaseUrl(baseUrl),
+		paths.renewal,
+		{ refreshToken },
+		'refresh',
+	);
+	return result.session;
+}
+
+/**
+ * A fresh session the cheapest way: refresh when a refresh token is held (it is single-use, so a
+ * refused one is normal after another process used it), else, or when refused, log in.
+ */
+export async function renewSession(
+	httpRequest: PlainHttpRequest,
+	credentials: SessionCredentials,
+): Promise<Session> {
+	if (credentials.refreshToken) {
+		const refreshed = await refresh(httpRequest, credentials.baseUrl, credentials.refreshToken);
+		if (refreshed) return refreshed;
+	}
+	return await logIn(httpRequest, credentials);
+}

@@ -1,0 +1,152 @@
+import {
+	NodeConnectionTypes,
+	type IDataObject,
+	type IHookFunctions,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { CREDENTIAL_TYPE, type ConnectionStatus } from '../PortalDuct/api';
+import { firstSighting, readStatus, toItem } from './events';
+import { checkExists, create, recordsOf, remove } from './lifecycle';
+import { SIGNATURE_HEADER, TOKEN_PARAMETER, sameSecret, verifySignature } from './verify';
+
+export class PortalDuctTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'PortalDuct Trigger',
+		name: 'portalDuctTrigger',
+		icon: { light: 'file:portalduct.svg', dark: 'file:portalduct.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{"portal login: " + $parameter["statuses"].join(", ")}}',
+		description:
+			'Starts the workflow when a client\'s portal connection changes status in PortalDuct: pending, success, or failure (the client must retry)',
+		defaults: { name: 'PortalDuct Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: 'webhook',
+			},
+		],
+		properties: [
+			{
+				displayName: 'Statuses',
+				name: 'statuses',
+				type: 'multiOptions',
+				required: true,
+				default: ['pending', 'success', 'failure'],
+				options: [
+					{
+						name: 'Pending',
+						value: 'pending',
+						description: 'The client submitted portal credentials; the first login has not ended yet',
+					},
+					{ name: 'Success', value: 'success', description: 'The portal login worked' },
+					{
+						name: 'Failure',
+						value: 'failure',
+						description: 'The portal login failed; the client must re-enter credentials (retry)',
+					},
+				],
+				description: 'Which connection statuses start the workflow',
+			},
+			{
+				displayName:
+					'PortalDuct keeps one webhook URL per account: activating this workflow replaces the current one, and deactivating it puts the previous one back.',
+				name: 'oneRegistrationNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Include Headers',
+						name: 'includeHeaders',
+						type: 'boolean',
+						default: false,
+						description: 'Whether to add the delivery\'s HTTP headers to each item',
+					},
+					{
+						displayName: 'Sign Deliveries',
+						name: 'signDeliveries',
+						type: 'boolean',
+						default: true,
+						description:
+							'Whether to register a secret so PortalDuct can sign deliveries; signed deliveries are verified, and every delivery must carry this node\'s URL token either way',
+					},
+				],
+			},
+		],
+	};
+
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return await checkExists.call(this);
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return await create.call(this);
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return await remove.call(this);
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const request = this.getRequestObject();
+		const response = this.getResponseObject();
+		const refuse = (status: number, message: string): IWebhookResponseData => {
+			response.status(status).json({ received: false, message });
+			return { noWebhookResponse: true };
+		};
+
+		const webhookUrl = this.getNodeWebhookUrl('default') as string;
+		const record = recordsOf(this.getWorkflowStaticData('node'))[webhookUrl];
+		if (!record || !sameSecret(record.token, (this.getQueryData() as IDataObject)[TOKEN_PARAMETER])) {
+			return refuse(401, 'Unknown or missing delivery token');
+		}
+		const signature = this.getHeaderData()[SIGNATURE_HEADER];
+		if (signature !== undefined && record.secret) {
+			const raw = (request as unknown as { rawBody?: Buffer }).rawBody ?? JSON.stringify(this.getBodyData());
+			const check = verifySignature(signature, raw, record.secret, Math.floor(Date.now() / 1000));
+			if (!check.ok) return refuse(401, `Signature refused: ${check.reason}`);
+		}
+
+		const body = this.getBodyData();
+		const status = readStatus(body);
+		if (typeof body.eventId !== 'string' || !status) {
+			return refuse(400, 'Not a PortalDuct portal login change (eventId and status are required)');
+		}
+		// Acknowledge redeliveries (PortalDuct delivers at least once) without a second execution.
+		if (!firstSighting(record.seen, body.eventId)) {
+			response.status(200).json({ received: true, duplicate: true });
+			return { noWebhookResponse: true };
+		}
+		const wanted = this.getNodeParameter('statuses', ['pending', 'success', 'failure']) as ConnectionStatus[];
+		if (!wanted.includes(status)) {
+			response.status(200).json({ received: true, ignored: `status ${status} is not selected` });
+			return { noWebhookResponse: true };
+		}
+		const item: IDataObject = toItem(body, status);
+		if (this.getNodeParameter('options.includeHeaders', false) as boolean) {
+			item.headers = this.getHeaderData() as IDataObject;
+		}
+		return {
+			webhookResponse: { received: true },
+			workflowData: [this.helpers.returnJsonArray([item])],
+		};
+	}
+}
