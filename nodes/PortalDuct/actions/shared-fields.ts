@@ -21,13 +21,13 @@ export function uuidField(
 export const customerUuidField = uuidField(
 	'customerUUID',
 	'Customer UUID',
-	'The UUID you gave the customer when creating it in PortalDuct (usually the id of that company in your own platform)',
+	'The UUID you gave the customer when creating it in PortalDuct (usually the ID of that company in your own platform)',
 );
 
 export const clientUuidField = uuidField(
 	'clientUUID',
 	'Client UUID',
-	'The UUID you gave the client when creating it in PortalDuct (usually the id of that company in your own platform)',
+	'The UUID you gave the client when creating it in PortalDuct (usually the ID of that company in your own platform)',
 );
 
 export const contactExtrasField: INodeProperties = {
@@ -50,7 +50,7 @@ export const contactExtrasField: INodeProperties = {
 			name: 'metadata',
 			type: 'json',
 			default: '{}',
-			description: 'Any JSON object you want PortalDuct to keep with the record, such as your CRM id',
+			description: 'Any JSON object you want PortalDuct to keep with the record, such as your CRM ID',
 		},
 	],
 };

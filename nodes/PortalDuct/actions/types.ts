@@ -22,3 +22,10 @@ export interface PortalDuctAction<Input = unknown> {
 export function defineAction<Input>(action: PortalDuctAction<Input>): PortalDuctAction<Input> {
 	return action;
 }
+
+/** A resource of the node panel, its actions, and the Operation field that picks one. */
+export interface PortalDuctResource {
+	option: INodePropertyOptions;
+	actions: Array<PortalDuctAction<any>>;
+	operationPicker: INodeProperties;
+}

@@ -26,7 +26,7 @@ export const createClient = defineAction({
 		uuidField(
 			'clientUUID',
 			'Client UUID',
-			'A UUID you choose for the new client; reusing the id of the company in your own platform keeps both systems aligned',
+			'A UUID you choose for the new client; reusing the ID of the company in your own platform keeps both systems aligned',
 		),
 		{
 			displayName: 'Name',

@@ -13,14 +13,14 @@ export const createCustomer = defineAction({
 		value: 'create',
 		action: 'Create a customer',
 		description:
-			'Create a Customer (a company using PortalDuct) with a UUID you choose, usually its id in your own platform',
+			'Create a Customer (a company using PortalDuct) with a UUID you choose, usually its ID in your own platform',
 	},
 	fields: [
 		{
 			...uuidField(
 				'customerUUID',
 				'Customer UUID',
-				'A UUID you choose for the new customer; reusing the id of the company in your own platform keeps both systems aligned',
+				'A UUID you choose for the new customer; reusing the ID of the company in your own platform keeps both systems aligned',
 			),
 		},
 		{
