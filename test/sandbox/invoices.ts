@@ -1,0 +1,142 @@
+/** Invoices: deterministic bulk seeding, paging, and the client balance computed from them. */
+import { createHash } from 'node:crypto';
+import { badRequest, notFound } from './errors';
+import type { Invoice, InvoiceStatus, SandboxState, SeedInvoicesInput } from './types';
+
+export const INVOICE_STATUSES: readonly InvoiceStatus[] = ['open', 'paid', 'overdue', 'disputed'];
+export const MAX_SEED = 100000;
+const DAY_MS = 86400000;
+// Seeded invoice n is dated FIRST_INVOICE_DATE + (n-1) days: deterministic and ascending.
+const FIRST_INVOICE_DATE = Date.UTC(2023, 0, 1);
+
+const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** First 8 hex digits of the connection id, upper case: readable and stable in invoice numbers. */
+export const connectionShort = (connectionUuid: string) => connectionUuid.slice(0, 8).toUpperCase();
+
+/** A UUID-shaped id derived from connection + sequence, so reseeding gives the same ids. */
+function invoiceIdFor(connectionUuid: string, seq: number): string {
+	const h = createHash('sha1').update(`${connectionUuid}:${seq}`).digest('hex');
+	return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export function seedInvoices(state: SandboxState, input: SeedInvoicesInput): { connection_uuid: string; total: number } {
+	if (typeof input !== 'object' || input === null) throw badRequest('Body must be a JSON object');
+	const connectionUuid = typeof input.connection_uuid === 'string' ? input.connection_uuid.toLowerCase() : '';
+	if (!connectionUuid) throw badRequest("'connection_uuid' is required");
+	const connection = state.connections.get(connectionUuid);
+	if (!connection) throw notFound(`Connection ${input.connection_uuid} not found`);
+	const count = input.count;
+	if (!Number.isInteger(count) || count < 0 || count > MAX_SEED) {
+		throw badRequest(`'count' must be an integer from 0 to ${MAX_SEED}`);
+	}
+	const statuses = input.statuses ?? INVOICE_STATUSES;
+	if (!Array.isArray(statuses) || statuses.length === 0 || !statuses.every((s) => INVOICE_STATUSES.includes(s))) {
+		throw badRequest(`'statuses' must be a non-empty array of ${INVOICE_STATUSES.join(', ')}`);
+	}
+	const currency = input.currency ?? 'USD';
+	if (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency)) {
+		throw badRequest("'currency' must be an ISO 4217 code such as 'USD'");
+	}
+
+	let list = state.invoices.get(connectionUuid);
+	if (!list) {
+		list = [];
+		state.invoices.set(connectionUuid, list);
+	}
+	const short = connectionShort(connectionUuid);
+	const start = list.length;
+	for (let i = 0; i < count; i++) {
+		const seq = start + i + 1;
+		const status = statuses[(start + i) % statuses.length];
+		const dated = FIRST_INVOICE_DATE + (seq - 1) * DAY_MS;
+		const number = String(seq).padStart(6, '0');
+		const invoice: Invoice = {
+			invoiceId: invoiceIdFor(connectionUuid, seq),
+			invoiceNumber: `INV-${short}-${number}`,
+			poNumber: `PO-${short}-${number}`,
+			portalName: connection.portalName,
+			// Between 100.00 and 5000.00, varied but reproducible; integer cents so sums stay exact.
+			amount: (10000 + ((seq * 7919) % 490001)) / 100,
+			currency,
+			invoiceDate: isoDate(dated),
+			dueDate: isoDate(dated + 30 * DAY_MS),
+			status,
+		};
+		if (status === 'paid') invoice.paidDate = isoDate(dated + 14 * DAY_MS);
+		list.push(invoice);
+	}
+	return { connection_uuid: connectionUuid, total: list.length };
+}
+
+function parsePositiveInt(raw: string | null, field: string, fallback: number, max?: number): number {
+	if (raw === null) return fallback;
+	if (!/^\d+$/.test(raw) || Number(raw) < 1 || (max !== undefined && Number(raw) > max)) {
+		throw badRequest(
+			`'${field}' must be an integer from 1${max !== undefined ? ` to ${max}` : ' upwards'}, got ${JSON.stringify(raw)}`,
+		);
+	}
+	return Number(raw);
+}
+
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 25;
+
+export function invoicesResponse(state: SandboxState, connectionUuid: string, query: URLSearchParams): unknown {
+	const paged = state.settings.invoicesResponseStyle === 'paged';
+	// A non-paging API ignores page parameters it does not know, so they are only checked when paged.
+	const page = paged ? parsePositiveInt(query.get('page'), 'page', 1) : 1;
+	const pageSize = paged ? parsePositiveInt(query.get('pageSize'), 'pageSize', DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE) : 0;
+	if (!state.connections.has(connectionUuid)) throw notFound(`Connection ${connectionUuid} not found`);
+	const all = state.invoices.get(connectionUuid) ?? [];
+	// The 'array' style returns everything on every call (page=2 included), like a real non-paging API.
+	if (!paged) return all.map(copyInvoice);
+	const from = (page - 1) * pageSize;
+	return { data: all.slice(from, from + pageSize).map(copyInvoice), page, pageSize, total: all.length };
+}
+
+const copyInvoice = (invoice: Invoice): Invoice => ({ ...invoice });
+
+const toCents = (amount: number) => Math.round(amount * 100);
+
+export function clientBalance(state: SandboxState, clientUuid: string) {
+	const client = state.clients.get(clientUuid);
+	if (!client) throw notFound(`Client ${clientUuid} not found`);
+	const connections = [...state.connections.values()].filter((c) => c.clientUUID === client.clientUUID);
+	const invoicesOf = (id: string) => state.invoices.get(id) ?? [];
+	// The contract has one currency per balance and no conversion: the balance is in the currency of the
+	// client's first invoice and invoices in other currencies are left out (USD when there are none).
+	const firstInvoice = connections.map((c) => invoicesOf(c.connection_uuid)[0]).find(Boolean);
+	const currency = firstInvoice?.currency ?? 'USD';
+	let outstanding = 0;
+	let overdue = 0;
+	let openInvoices = 0;
+	const byPortal = connections.map((connection) => {
+		let portalOutstanding = 0;
+		let portalOverdue = 0;
+		for (const invoice of invoicesOf(connection.connection_uuid)) {
+			if (invoice.currency !== currency || invoice.status === 'paid') continue;
+			const cents = toCents(invoice.amount);
+			portalOutstanding += cents;
+			openInvoices++;
+			if (invoice.status === 'overdue') portalOverdue += cents;
+		}
+		outstanding += portalOutstanding;
+		overdue += portalOverdue;
+		return {
+			portalName: connection.portalName,
+			connection_uuid: connection.connection_uuid,
+			outstanding: portalOutstanding / 100,
+			overdue: portalOverdue / 100,
+		};
+	});
+	return {
+		clientUUID: client.clientUUID,
+		currency,
+		totalOutstanding: outstanding / 100,
+		totalOverdue: overdue / 100,
+		openInvoices,
+		asOf: new Date().toISOString(),
+		byPortal,
+	};
+}

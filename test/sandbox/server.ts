@@ -1,0 +1,150 @@
+/**
+ * The HTTP server: counts and logs traffic, applies latency and injected faults, routes to /v1,
+ * /collector or /_sandbox, and sends the handler's reply.
+ */
+import * as http from 'node:http';
+import { collectorRoutes } from './collector';
+import type { SandboxCore } from './core';
+import { SandboxError, badRequest } from './errors';
+import { faultReply, takeFault } from './faults';
+import {
+	Reply,
+	RequestContext,
+	RouteMatch,
+	errorReply,
+	json,
+	matchRoute,
+	parseJson,
+	readBody,
+	sendReply,
+} from './http-util';
+import { controlRoutes } from './routes-control';
+import { v1Routes } from './routes-v1';
+import { LOG_LIMIT, nowIso } from './state';
+import { authenticate } from './tokens';
+import type { FaultKind, LogEntry, SandboxControl } from './types';
+
+/** n8n opens a connection per request; idle keep-alive sockets should not pile up. */
+export const KEEP_ALIVE_TIMEOUT_MS = 1000;
+
+const isUnder = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
+
+export function createHttpServer(core: SandboxCore, control: SandboxControl): http.Server {
+	const { state, timers } = core;
+	const v1 = v1Routes(core);
+	const collector = collectorRoutes(core);
+	const controlEndpoints = controlRoutes(core, control);
+
+	async function run(match: RouteMatch, req: http.IncomingMessage, url: URL): Promise<Reply> {
+		try {
+			const method = req.method ?? 'GET';
+			if (!match.route) {
+				if (match.pattern) {
+					return json(
+						405,
+						{ error: 'method_not_allowed', message: `${method} is not allowed on ${url.pathname}; use ${match.allowed.join(', ')}` },
+						{ Allow: match.allowed.join(', ') },
+					);
+				}
+				throw new SandboxError(404, 'not_found', `No route ${method} ${url.pathname}`);
+			}
+			// Route first, then auth: a wrong path or method is reported as such, token or not.
+			if (match.route.auth) authenticate(state, req.headers.authorization);
+			const rawBody = await readBody(req);
+			let parsed: unknown;
+			let parsedOnce = false;
+			const ctx: RequestContext = {
+				method,
+				path: url.pathname,
+				query: url.searchParams,
+				params: match.params,
+				headers: req.headers,
+				rawBody,
+				json: () => {
+					if (!parsedOnce) {
+						parsed = parseJson(rawBody);
+						parsedOnce = true;
+					}
+					return parsed;
+				},
+			};
+			return await match.route.handler(ctx);
+		} catch (error) {
+			return errorReply(error);
+		}
+	}
+
+	function record(entry: LogEntry | undefined, status: number | null, fault?: FaultKind): void {
+		if (!entry) return;
+		entry.status = status;
+		if (fault) entry.fault = fault;
+		if (state.log.length >= LOG_LIMIT) state.log.splice(0, state.log.length - LOG_LIMIT + 1);
+		state.log.push(entry);
+	}
+
+	async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+		const method = (req.method ?? 'GET').toUpperCase();
+		let url: URL;
+		try {
+			url = new URL(req.url ?? '/', 'http://sandbox.invalid');
+		} catch {
+			return sendReply(res, errorReply(badRequest('Malformed request URL')));
+		}
+		const path = url.pathname;
+
+		// Control traffic is neither counted, logged, delayed nor faulted: it observes, it is not observed.
+		if (isUnder(path, '/_sandbox')) {
+			return sendReply(res, await run(matchRoute(controlEndpoints, method, path), req, url));
+		}
+		const isV1 = isUnder(path, '/v1');
+		if (!isV1 && !isUnder(path, '/collector')) {
+			// A pointer for a person who opens the base URL in a browser.
+			if (path === '/' && method === 'GET') {
+				return sendReply(
+					res,
+					json(200, { name: 'PortalDuct sandbox', api: '/v1', control: '/_sandbox', collector: '/collector?clientUUID=<client UUID>' }),
+				);
+			}
+			return sendReply(res, json(404, { error: 'not_found', message: `No route ${method} ${path}` }));
+		}
+
+		const routes = isV1 ? v1 : collector;
+		const match = matchRoute(routes, method, path);
+		const counters = state.counters;
+		const key = `${method} ${match.pattern ?? '(unmatched)'}`;
+		counters.requestsTotal++;
+		counters.requests[key] = (counters.requests[key] ?? 0) + 1;
+		const entry: LogEntry | undefined = isV1
+			? { at: nowIso(), method, path, query: Object.fromEntries(url.searchParams), route: match.pattern, status: null }
+			: undefined;
+
+		if (isV1 && state.settings.latencyMs > 0) await timers.delay(state.settings.latencyMs);
+
+		// Faults act before routing and auth: they stand for the network or a gateway in front of the API.
+		const fault = takeFault(state, method, path);
+		if (fault?.kind === 'drop') {
+			record(entry, null, 'drop');
+			req.socket.destroy();
+			return;
+		}
+		const reply = fault?.kind === 'status' ? faultReply(fault) : await run(match, req, url);
+		if (fault?.kind === 'dropResponse') {
+			// The work is done (state changed); only the answer is lost, as when a connection dies late.
+			record(entry, null, 'dropResponse');
+			req.socket.destroy();
+			return;
+		}
+		if (isV1 && reply.status === 401) state.counters.unauthorized++;
+		record(entry, reply.status, fault?.kind);
+		sendReply(res, reply);
+	}
+
+	const server = http.createServer((req, res) => {
+		handle(req, res).catch((error) => {
+			if (!res.headersSent) sendReply(res, errorReply(error));
+			else res.destroy();
+		});
+	});
+	server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+	return server;
+}

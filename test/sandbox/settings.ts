@@ -1,0 +1,60 @@
+import { badRequest } from './errors';
+import type { SandboxSettings } from './types';
+
+export const DEFAULT_SETTINGS: Readonly<SandboxSettings> = Object.freeze({
+	tokenLifetimeSeconds: 900,
+	latencyMs: 0,
+	connectionDecisionDelayMs: 300,
+	deliveryTimeoutMs: 5000,
+	deliveryRetryDelaysMs: [250, 1000, 3000, 10000],
+	allowAnyWebhookHost: false,
+	invoicesOnSuccess: 5,
+	tokenResponseStyle: 'token',
+	invoicesResponseStyle: 'paged',
+	refreshRefused: false,
+});
+
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const nonNegative = (v: unknown) => isNumber(v) && v >= 0;
+
+/** One check per setting; the message says what is expected. */
+const CHECKS: { [K in keyof SandboxSettings]: [(v: unknown) => boolean, string] } = {
+	tokenLifetimeSeconds: [(v) => isNumber(v) && v > 0, 'a number of seconds > 0 (fractions allowed)'],
+	latencyMs: [nonNegative, 'a number of milliseconds >= 0'],
+	connectionDecisionDelayMs: [nonNegative, 'a number of milliseconds >= 0'],
+	deliveryTimeoutMs: [(v) => isNumber(v) && v > 0, 'a number of milliseconds > 0'],
+	deliveryRetryDelaysMs: [
+		(v) => Array.isArray(v) && v.every(nonNegative),
+		'an array of numbers of milliseconds >= 0 (one per retry)',
+	],
+	allowAnyWebhookHost: [(v) => typeof v === 'boolean', 'a boolean'],
+	invoicesOnSuccess: [(v) => Number.isInteger(v) && (v as number) >= 0, 'an integer >= 0'],
+	tokenResponseStyle: [
+		(v) => v === 'token' || v === 'accessToken' || v === 'access_token' || v === 'data',
+		"one of 'token', 'accessToken', 'access_token', 'data'",
+	],
+	invoicesResponseStyle: [(v) => v === 'paged' || v === 'array', "'paged' or 'array'"],
+	refreshRefused: [(v) => typeof v === 'boolean', 'a boolean'],
+};
+
+/** Validates a partial settings object; unknown keys are refused so typos do not pass silently. */
+export function validateSettingsPatch(patch: unknown): Partial<SandboxSettings> {
+	if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
+		throw badRequest('Settings must be a JSON object');
+	}
+	const out: Record<string, unknown> = {};
+	for (const [key, value] of Object.entries(patch)) {
+		if (value === undefined) continue;
+		const check = (CHECKS as Record<string, [(v: unknown) => boolean, string]>)[key];
+		if (!check) {
+			throw badRequest(`Unknown setting '${key}'. Known: ${Object.keys(CHECKS).join(', ')}`);
+		}
+		if (!check[0](value)) throw badRequest(`Setting '${key}' must be ${check[1]}`);
+		out[key] = Array.isArray(value) ? [...value] : value;
+	}
+	return out as Partial<SandboxSettings>;
+}
+
+export function settingsSnapshot(settings: SandboxSettings): SandboxSettings {
+	return { ...settings, deliveryRetryDelaysMs: [...settings.deliveryRetryDelaysMs] };
+}

@@ -1,0 +1,73 @@
+/** Access and refresh tokens: issue, check, single-use refresh, revoke. */
+import { randomBytes } from 'node:crypto';
+import { SandboxError } from './errors';
+import type { SandboxState } from './types';
+
+export interface IssuedTokens {
+	token: string;
+	refreshToken: string;
+	expiresIn: number;
+}
+
+const newToken = (prefix: string) => `${prefix}_${randomBytes(24).toString('hex')}`;
+
+export function issueTokens(state: SandboxState): IssuedTokens {
+	const now = Date.now();
+	const token = newToken('pdat');
+	const refreshToken = newToken('pdrt');
+	state.tokens.access.set(token, { issuedAt: now });
+	state.tokens.refresh.set(refreshToken, { issuedAt: now, used: false });
+	return { token, refreshToken, expiresIn: state.settings.tokenLifetimeSeconds };
+}
+
+/** The login/refresh body in the shape chosen by tokenResponseStyle (CONTRACT.md lists the variants). */
+export function tokenResponse(state: SandboxState, issued: IssuedTokens): Record<string, unknown> {
+	const { token, refreshToken, expiresIn } = issued;
+	switch (state.settings.tokenResponseStyle) {
+		case 'accessToken':
+			return { accessToken: token, refreshToken, expiresIn };
+		case 'access_token':
+			return { access_token: token, refresh_token: refreshToken, expiresIn };
+		case 'data':
+			return { data: { token, refreshToken, expiresIn } };
+		default:
+			return { token, refreshToken, expiresIn };
+	}
+}
+
+const unauthorized = (message: string) => new SandboxError(401, 'unauthorized', message);
+
+/**
+ * Checks `Authorization: Bearer <token>`. Expiry uses the lifetime setting current at request time,
+ * so a test can shorten it to expire tokens already issued.
+ */
+export function authenticate(state: SandboxState, header: string | undefined): void {
+	if (!header) throw unauthorized('Missing Authorization header: send "Authorization: Bearer <token>"');
+	const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+	if (!match) throw unauthorized('Authorization header must be "Bearer <token>"');
+	const record = state.tokens.access.get(match[1]);
+	if (!record) throw unauthorized('Unknown or revoked token');
+	if (Date.now() >= record.issuedAt + state.settings.tokenLifetimeSeconds * 1000) {
+		throw unauthorized('Token expired; refresh it or log in again');
+	}
+	if (state.tokens.rejectNext) {
+		state.tokens.rejectNext = false;
+		throw unauthorized('Token rejected');
+	}
+}
+
+/** A refresh token is single-use: the used one dies and a new pair is issued. */
+export function refreshTokens(state: SandboxState, refreshToken: string): IssuedTokens {
+	const invalid = (message: string) => new SandboxError(401, 'invalid_refresh_token', message);
+	if (state.settings.refreshRefused) throw invalid('Refresh refused; log in again');
+	const record = state.tokens.refresh.get(refreshToken);
+	if (!record) throw invalid('Unknown or revoked refresh token; log in again');
+	if (record.used) throw invalid('Refresh token already used (refresh tokens are single-use); log in again');
+	record.used = true;
+	return issueTokens(state);
+}
+
+export function revokeAllTokens(state: SandboxState): void {
+	state.tokens.access.clear();
+	state.tokens.refresh.clear();
+}

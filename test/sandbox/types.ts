@@ -1,0 +1,319 @@
+/**
+ * Public types of the local PortalDuct sandbox. Field names of the /v1 shapes follow
+ * /work/shared/portalduct/CONTRACT.md; the rest (settings, control, stats) is the sandbox's own.
+ */
+
+export type TokenResponseStyle = 'token' | 'accessToken' | 'access_token' | 'data';
+export type InvoicesResponseStyle = 'paged' | 'array';
+
+/** Everything that can be changed while the sandbox runs (PATCH /_sandbox/settings). */
+export interface SandboxSettings {
+	tokenLifetimeSeconds: number;
+	latencyMs: number;
+	connectionDecisionDelayMs: number;
+	deliveryTimeoutMs: number;
+	deliveryRetryDelaysMs: number[];
+	allowAnyWebhookHost: boolean;
+	invoicesOnSuccess: number;
+	tokenResponseStyle: TokenResponseStyle;
+	invoicesResponseStyle: InvoicesResponseStyle;
+	/** Every POST /v1/refreshToken answers 401 (forces the client back to login). */
+	refreshRefused: boolean;
+}
+
+export interface SandboxOptions {
+	/** Default 0 = a free port. */
+	port?: number;
+	/** Default '127.0.0.1'. */
+	host?: string;
+	/** Seeded account login, default 'demo@portalduct.test'. */
+	email?: string;
+	/** Default 'sandbox-password'. */
+	password?: string;
+	/** Default 900 (15 min); fractional allowed (0.5). */
+	tokenLifetimeSeconds?: number;
+	/** Added to every /v1 request, default 0. */
+	latencyMs?: number;
+	/** pending -> success/failure delay, default 300. */
+	connectionDecisionDelayMs?: number;
+	/** The webhook receiver must answer within this, default 5000. */
+	deliveryTimeoutMs?: number;
+	/** Back-off before retry n, default [250, 1000, 3000, 10000]. */
+	deliveryRetryDelaysMs?: number[];
+	/** Default false: only loopback webhook URLs. */
+	allowAnyWebhookHost?: boolean;
+	/** Invoices seeded for a connection when it first turns success, default 5. */
+	invoicesOnSuccess?: number;
+	/** Login/refresh response shape variant, default 'token'. */
+	tokenResponseStyle?: TokenResponseStyle;
+	/** Default 'paged'. */
+	invoicesResponseStyle?: InvoicesResponseStyle;
+	/** Default false. */
+	refreshRefused?: boolean;
+}
+
+export interface Customer {
+	customerUUID: string;
+	name: string;
+	email?: string;
+	metadata?: Record<string, unknown>;
+	createdAt: string;
+}
+
+export interface Client {
+	clientUUID: string;
+	customerUUID: string;
+	name: string;
+	email?: string;
+	metadata?: Record<string, unknown>;
+	createdAt: string;
+}
+
+export type ConnectionStatus = 'pending' | 'success' | 'failure';
+
+export interface Connection {
+	connection_uuid: string;
+	clientUUID: string;
+	customerUUID: string;
+	portalName: string;
+	status: ConnectionStatus;
+	/** The portal username last submitted (the password is never stored). */
+	username?: string;
+	/** Human readable text of the last status change (also sent in the webhook). */
+	message: string;
+	createdAt: string;
+	updatedAt: string;
+}
+
+export type InvoiceStatus = 'open' | 'paid' | 'overdue' | 'disputed';
+
+export interface Invoice {
+	invoiceId: string;
+	invoiceNumber: string;
+	poNumber: string;
+	portalName: string;
+	amount: number;
+	currency: string;
+	invoiceDate: string;
+	dueDate: string;
+	status: InvoiceStatus;
+	paidDate?: string;
+}
+
+export interface Registration {
+	webhookId: string;
+	url: string;
+	secret?: string;
+	createdAt: string;
+}
+
+export interface AccessTokenRecord {
+	/** ms since epoch; expiry = issuedAt + the CURRENT tokenLifetimeSeconds, checked per request. */
+	issuedAt: number;
+}
+
+export interface RefreshTokenRecord {
+	issuedAt: number;
+	used: boolean;
+}
+
+export interface TokenStore {
+	access: Map<string, AccessTokenRecord>;
+	refresh: Map<string, RefreshTokenRecord>;
+	/** Set by rejectTokenOnce(): the next request with an otherwise valid token gets 401. */
+	rejectNext: boolean;
+}
+
+export interface SandboxStats {
+	logins: number;
+	loginFailures: number;
+	refreshes: number;
+	refreshFailures: number;
+	/** /v1 and /collector requests received (fault-injected and dropped ones included). */
+	requestsTotal: number;
+	/** Keyed by "<METHOD> <route pattern>", e.g. "GET /v1/getClientInvoices/:connection_uuid". */
+	requests: Record<string, number>;
+	/** 401 responses sent on /v1. */
+	unauthorized: number;
+	deliveries: {
+		/** HTTP attempts made (first tries and retries). */
+		attempts: number;
+		/** Events delivered (a 2xx came back). */
+		succeeded: number;
+		/** Events given up on after the last retry. */
+		failed: number;
+		/** Retry attempts made (attempts after the first of an event). */
+		retried: number;
+	};
+	registrations: {
+		/** Every successful POST /v1/clientsPortalLoginChanges (a replacing one included). */
+		created: number;
+		/** Registrations that displaced an existing one. */
+		replaced: number;
+		deleted: number;
+	};
+}
+
+export interface LogEntry {
+	at: string;
+	method: string;
+	path: string;
+	query: Record<string, string>;
+	/** Route pattern, e.g. "/v1/getClientInvoices/:connection_uuid"; null when no route matched. */
+	route: string | null;
+	/** Status sent; null when the socket was destroyed instead (drop / dropResponse faults). */
+	status: number | null;
+	/** Set when an injected fault decided the outcome. */
+	fault?: FaultKind;
+}
+
+export type FaultKind = 'status' | 'drop' | 'dropResponse';
+
+export interface FaultSpec {
+	/** Any method when absent. */
+	method?: string;
+	/** Prefix of the request path, e.g. '/v1/getClientInvoices/'. */
+	path: string;
+	count: number;
+	kind: FaultKind;
+	/** Required for kind 'status'. */
+	status?: number;
+	/** For 429: the Retry-After header, default 1. */
+	retryAfterSeconds?: number;
+	/** Raw body instead of the JSON error body (e.g. an HTML error page). */
+	body?: string;
+	/** Content-Type of the raw body, default 'text/plain; charset=utf-8'. */
+	contentType?: string;
+}
+
+export interface InjectedFault extends FaultSpec {
+	id: string;
+	/** Matches left; the fault is removed when it reaches 0. */
+	remaining: number;
+}
+
+export interface PortalLoginChangeEvent {
+	eventId: string;
+	event: 'clientPortalLoginChange';
+	occurredAt: string;
+	customerUUID: string;
+	clientUUID: string;
+	connection_uuid: string;
+	portalName: string;
+	status: ConnectionStatus;
+	retryRequired: boolean;
+	message: string;
+}
+
+export interface DeliveryAttempt {
+	at: string;
+	url: string;
+	statusCode?: number;
+	error?: string;
+}
+
+/** 'queued': waiting behind earlier events of the account (or not yet attempted). */
+export type DeliveryOutcome = 'queued' | 'retrying' | 'delivered' | 'failed' | 'no-registration';
+
+export interface DeliveryRecord {
+	eventId: string;
+	status: ConnectionStatus;
+	/** URL of the last attempt; null before the first attempt. */
+	url: string | null;
+	attempts: DeliveryAttempt[];
+	outcome: DeliveryOutcome;
+	payload: PortalLoginChangeEvent;
+}
+
+export interface SandboxState {
+	settings: SandboxSettings;
+	account: { email: string; password: string };
+	/** Keyed by lower-case UUID (UUIDs are stored and returned in canonical lower case). */
+	customers: Map<string, Customer>;
+	clients: Map<string, Client>;
+	connections: Map<string, Connection>;
+	/** Invoices by connection_uuid, in their stable (insertion) order. */
+	invoices: Map<string, Invoice[]>;
+	/** One registration per account (the sandbox has one account). */
+	registration: Registration | null;
+	tokens: TokenStore;
+	counters: SandboxStats;
+	log: LogEntry[];
+	faults: InjectedFault[];
+	/** Every webhook event emitted, oldest first. */
+	events: DeliveryRecord[];
+}
+
+export interface PortalCredentialsInput {
+	clientUUID: string;
+	portalName: string;
+	username: string;
+	password: string;
+}
+
+export interface PortalSubmission {
+	connection_uuid: string;
+	clientUUID: string;
+	customerUUID: string;
+	portalName: string;
+	status: 'pending';
+}
+
+export interface SeedInvoicesInput {
+	connection_uuid: string;
+	count: number;
+	statuses?: InvoiceStatus[];
+	currency?: string;
+}
+
+export interface CreateConnectionInput {
+	clientUUID: string;
+	portalName: string;
+	/** Default 'success' (a seeded connection is usually an established one). */
+	status?: ConnectionStatus;
+	/** Optional fixed id, for deterministic seeds; generated otherwise. */
+	connection_uuid?: string;
+}
+
+export interface RegistrationView {
+	webhookId: string;
+	url: string;
+	hasSecret: boolean;
+}
+
+export type DeliveriesPredicate = (deliveries: DeliveryRecord[]) => boolean;
+
+export interface SandboxControl {
+	stats(): SandboxStats;
+	log(): LogEntry[];
+	resetStats(): void;
+	getSettings(): SandboxSettings;
+	updateSettings(patch: Partial<SandboxSettings>): SandboxSettings;
+	injectFault(fault: FaultSpec): InjectedFault;
+	faults(): InjectedFault[];
+	clearFaults(): void;
+	rejectTokenOnce(): void;
+	revokeTokens(): void;
+	submitPortalCredentials(input: PortalCredentialsInput): Promise<PortalSubmission>;
+	seedInvoices(input: SeedInvoicesInput): { connection_uuid: string; total: number };
+	createConnection(input: CreateConnectionInput): Connection;
+	deliveries(): DeliveryRecord[];
+	registration(): RegistrationView | null;
+	redeliver(eventId: string): Promise<DeliveryRecord>;
+	/**
+	 * Resolves with the deliveries once settled: with a count, when at least that many events exist
+	 * and none is queued or retrying; with a predicate, when it returns true (checked on every change).
+	 * Rejects after timeoutMs (default 10000).
+	 */
+	waitForDeliveries(predicateOrCount: number | DeliveriesPredicate, timeoutMs?: number): Promise<DeliveryRecord[]>;
+}
+
+export interface Sandbox {
+	/** 'http://127.0.0.1:<port>' (no trailing slash). */
+	url: string;
+	login: { email: string; password: string };
+	state: SandboxState;
+	control: SandboxControl;
+	/** Stops the server, pending deliveries and timers. */
+	close(): Promise<void>;
+}
