@@ -83,6 +83,8 @@ function describeFailure(error: unknown): Failure {
 		}
 		current = (current.cause ?? current.errorResponse) as IDataObject | undefined;
 	}
+	// Axios also sets codes like ERR_BAD_REQUEST on HTTP errors: a code only matters without an answer.
+	if (failure.status !== undefined) delete failure.network;
 	if (failure.status === undefined && !failure.network) {
 		const httpCode = Number((error as { httpCode?: unknown }).httpCode);
 		if (Number.isInteger(httpCode) && httpCode > 0) failure.status = httpCode;
@@ -104,6 +106,7 @@ function retryAfterMs(headers: IDataObject | undefined, attempt: number): number
 	return Math.min(1000 * 2 ** attempt, retryPolicy.maxRetryAfterSeconds * 1000);
 }
 
+/** No answer at all (the request may or may not have landed), or PortalDuct's own failure. */
 function isTransient(failure: Failure): boolean {
 	return failure.network !== undefined || (failure.status !== undefined && failure.status >= 500);
 }
@@ -114,6 +117,16 @@ function describeBody(body: unknown): string {
 	if (/^<(!doctype|html)/i.test(text)) return 'an HTML page (often a proxy, gateway or wrong Base URL)';
 	return `text that is not JSON ("${text.slice(0, 60)}${text.length > 60 ? '…' : ''}")`;
 }
+
+const networkWords: Record<string, string> = {
+	ECONNRESET: 'the connection closed before PortalDuct answered',
+	ECONNREFUSED: 'nothing answers at the Base URL (connection refused)',
+	ETIMEDOUT: 'the request timed out',
+	ESOCKETTIMEDOUT: 'the request timed out',
+	ECONNABORTED: 'the request timed out',
+	ENOTFOUND: 'the host name of the Base URL was not found',
+	EAI_AGAIN: 'the host name of the Base URL could not be looked up',
+};
 
 function toError(
 	ctx: PortalDuctContext,
@@ -130,9 +143,12 @@ function toError(
 	const where = `${call.method} ${call.path}`;
 	const after = tries > 1 ? ` (after ${tries} tries)` : '';
 	if (failure.status === undefined) {
-		return new NodeApiError(node, { message: failure.network ?? 'no answer' } as JsonObject, {
-			message: `PortalDuct could not be reached for ${where}: ${failure.network}${after}`,
-			description: 'Check the Base URL of the PortalDuct credential and that PortalDuct is up.',
+		// Worded here: n8n would replace a message that contains a raw code like ECONNRESET.
+		const code = failure.network ?? '';
+		const words = networkWords[code] ?? 'no answer came back';
+		return new NodeApiError(node, { message: words } as JsonObject, {
+			message: `PortalDuct could not be reached for ${where}: ${words}${after}`,
+			description: `Check the Base URL of the PortalDuct credential and that PortalDuct is up.${code ? ` (network error ${code})` : ''}`,
 			itemIndex,
 		});
 	}
@@ -230,6 +246,8 @@ export async function portalDuctRequest(
 			return answer;
 		}
 		const f = failure as Failure;
+		// A refused login is final: trying again would only repeat the refusal (and lock accounts).
+		if (f.sessionMessage) throw toError(this, call, f, tries);
 		if (f.status !== undefined && call.answers?.includes(f.status)) {
 			return { status: f.status, body: f.body };
 		}

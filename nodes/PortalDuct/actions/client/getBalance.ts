@@ -15,9 +15,33 @@ export const getClientBalance = defineAction({
 		description:
 			'Get what a client owes: total outstanding and overdue, open invoice count, and a breakdown per portal connection',
 	},
-	fields: [clientUuidField],
+	fields: [
+		clientUuidField,
+		{
+			displayName: 'Output',
+			name: 'output',
+			type: 'options',
+			default: 'client',
+			options: [
+				{
+					name: 'One Item for the Client',
+					value: 'client',
+					description: 'Totals of the client with a byPortal list',
+				},
+				{
+					name: 'One Item per Portal Connection',
+					value: 'connections',
+					description:
+						'One item per connection with its connection_uuid, ready for Invoice > Get Many',
+				},
+			],
+		},
+	],
 	read(itemIndex) {
-		return { clientUUID: readUuid(this, 'clientUUID', clientUuidField.displayName, itemIndex) };
+		return {
+			clientUUID: readUuid(this, 'clientUUID', clientUuidField.displayName, itemIndex),
+			perConnection: this.getNodeParameter('output', itemIndex, 'client') === 'connections',
+		};
 	},
 	async execute(input, itemIndex) {
 		const answer = await portalDuctRequest.call(this, {
@@ -27,6 +51,15 @@ export const getClientBalance = defineAction({
 			itemIndex,
 			subject: `client ${input.clientUUID}`,
 		});
-		return answer.body as IDataObject;
+		const balance = answer.body as IDataObject;
+		if (!input.perConnection) return balance;
+		const { byPortal, ...client } = balance;
+		const connections = Array.isArray(byPortal) ? (byPortal as IDataObject[]) : [];
+		return connections.map((connection) => ({
+			clientUUID: client.clientUUID ?? input.clientUUID,
+			currency: client.currency,
+			asOf: client.asOf,
+			...connection,
+		}));
 	},
 });
