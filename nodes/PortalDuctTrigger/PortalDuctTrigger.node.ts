@@ -108,10 +108,13 @@ export class PortalDuctTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const request = this.getRequestObject();
 		const response = this.getResponseObject();
-		const refuse = (status: number, message: string): IWebhookResponseData => {
-			response.status(status).json({ received: false, message });
+		// Every answer is sent here, at once: PortalDuct only needs a fast 2xx to stop retrying, and
+		// n8n's own answer for an onReceived webhook would not say what happened.
+		const answer = (status: number, body: IDataObject): IWebhookResponseData => {
+			response.status(status).json(body);
 			return { noWebhookResponse: true };
 		};
+		const refuse = (status: number, message: string) => answer(status, { received: false, message });
 
 		const webhookUrl = this.getNodeWebhookUrl('default') as string;
 		const record = recordsOf(this.getWorkflowStaticData('node'))[webhookUrl];
@@ -131,22 +134,15 @@ export class PortalDuctTrigger implements INodeType {
 			return refuse(400, 'Not a PortalDuct portal login change (eventId and status are required)');
 		}
 		// Acknowledge redeliveries (PortalDuct delivers at least once) without a second execution.
-		if (!firstSighting(record.seen, body.eventId)) {
-			response.status(200).json({ received: true, duplicate: true });
-			return { noWebhookResponse: true };
-		}
+		if (!firstSighting(record.seen, body.eventId)) return answer(200, { received: true, duplicate: true });
 		const wanted = this.getNodeParameter('statuses', ['pending', 'success', 'failure']) as ConnectionStatus[];
 		if (!wanted.includes(status)) {
-			response.status(200).json({ received: true, ignored: `status ${status} is not selected` });
-			return { noWebhookResponse: true };
+			return answer(200, { received: true, ignored: `status ${status} is not selected` });
 		}
 		const item: IDataObject = toItem(body, status);
 		if (this.getNodeParameter('options.includeHeaders', false) as boolean) {
 			item.headers = this.getHeaderData() as IDataObject;
 		}
-		return {
-			webhookResponse: { received: true },
-			workflowData: [this.helpers.returnJsonArray([item])],
-		};
+		return { ...answer(200, { received: true }), workflowData: [this.helpers.returnJsonArray([item])] };
 	}
 }

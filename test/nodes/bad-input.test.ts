@@ -36,7 +36,7 @@ interface Case {
 
 const customer = (over: IDataObject) => ({ resource: 'customer', operation: 'create', customerUUID: uuid(), name: 'Acme', ...over });
 const client = (over: IDataObject) => ({ resource: 'client', operation: 'create', customerUUID: known.customerUUID, clientUUID: uuid(), name: 'Northwind', ...over });
-const balance = (clientUUID: unknown) => ({ resource: 'client', operation: 'getBalance', clientUUID });
+const balance = (clientUUID: string) => ({ resource: 'client', operation: 'getBalance', clientUUID });
 const invoices = (over: IDataObject) => ({ resource: 'invoice', operation: 'getMany', connectionUuid: uuid(), limit: 5, ...over });
 
 const cases: Case[] = [
