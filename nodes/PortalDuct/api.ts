@@ -105,12 +105,7 @@ export function readErrorBody(body: unknown): { code?: string; message?: string 
 	return { code, message: typeof message === 'string' ? message : undefined };
 }
 
-/** Field names of create bodies [assumed]. */
-export const customerFields = { id: 'customerUUID', name: 'name', email: 'email', metadata: 'metadata' };
-export const clientFields = {
-	id: 'clientUUID',
-	customerId: 'customerUUID',
-	name: 'name',
-	email: 'email',
-	metadata: 'metadata',
-};
+/** Field names of create bodies: the ids [doc], the rest [assumed]. */
+export const customerFields = { id: 'customerUUID' };
+export const clientFields = { id: 'clientUUID', customerId: 'customerUUID' };
+export const recordFields = { name: 'name', email: 'email', metadata: 'metadata' };

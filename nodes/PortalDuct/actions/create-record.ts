@@ -1,8 +1,39 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { recordFields } from '../api';
 import { portalDuctRequest } from '../transport/request';
+import { readContactExtras, readText } from '../validation';
 
 export type IfExists = 'error' | 'continue';
+
+export interface RecordInput {
+	body: IDataObject;
+	ifExists: IfExists;
+}
+
+export function companyNameField(placeholder: string, whose: string): INodeProperties {
+	return {
+		displayName: 'Name',
+		name: 'name',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder,
+		description: `Company name of the ${whose}`,
+	};
+}
+
+/** The fields every create shares (name, email, metadata, If Already Exists) after its ids. */
+export function readRecordInput(ctx: IExecuteFunctions, itemIndex: number, ids: IDataObject): RecordInput {
+	const { email, metadata } = readContactExtras(ctx, itemIndex);
+	const body: IDataObject = { ...ids, [recordFields.name]: readText(ctx, 'name', 'Name', itemIndex) };
+	if (email !== undefined) body[recordFields.email] = email;
+	if (metadata !== undefined) body[recordFields.metadata] = metadata;
+	return {
+		body,
+		ifExists: ctx.getNodeParameter('ifExists', itemIndex, 'error') as IfExists,
+	};
+}
 
 /**
  * Customer and client creation behave the same: the caller picks the UUID, a duplicate is 409.

@@ -1,8 +1,6 @@
-import type { IDataObject } from 'n8n-workflow';
-
 import { clientFields, paths } from '../../api';
-import { readContactExtras, readText, readUuid } from '../../validation';
-import { createRecord, type IfExists } from '../create-record';
+import { readUuid } from '../../validation';
+import { companyNameField, createRecord, readRecordInput } from '../create-record';
 import {
 	clientUuidField,
 	contactExtrasField,
@@ -28,29 +26,15 @@ export const createClient = defineAction({
 			'Client UUID',
 			'A UUID you choose for the new client; reusing the ID of the company in your own platform keeps both systems aligned',
 		),
-		{
-			displayName: 'Name',
-			name: 'name',
-			type: 'string',
-			required: true,
-			default: '',
-			placeholder: 'Northwind Retail',
-			description: 'Company name of the client',
-		},
+		companyNameField('Northwind Retail', 'client'),
 		contactExtrasField,
 		ifExistsField,
 	],
 	read(itemIndex) {
-		const body: IDataObject = {
+		return readRecordInput(this, itemIndex, {
 			[clientFields.customerId]: readUuid(this, 'customerUUID', customerUuidField.displayName, itemIndex),
 			[clientFields.id]: readUuid(this, 'clientUUID', clientUuidField.displayName, itemIndex),
-			[clientFields.name]: readText(this, 'name', 'Name', itemIndex),
-			...readContactExtras(this, itemIndex),
-		};
-		return {
-			body,
-			ifExists: this.getNodeParameter('ifExists', itemIndex, 'error') as IfExists,
-		};
+		});
 	},
 	async execute(input, itemIndex) {
 		return await createRecord(this, {

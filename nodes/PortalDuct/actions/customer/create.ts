@@ -1,8 +1,6 @@
-import type { IDataObject } from 'n8n-workflow';
-
 import { customerFields, paths } from '../../api';
-import { readContactExtras, readText, readUuid } from '../../validation';
-import { createRecord, type IfExists } from '../create-record';
+import { readUuid } from '../../validation';
+import { companyNameField, createRecord, readRecordInput } from '../create-record';
 import { contactExtrasField, customerUuidField, ifExistsField, uuidField } from '../shared-fields';
 import { defineAction } from '../types';
 
@@ -23,28 +21,14 @@ export const createCustomer = defineAction({
 				'A UUID you choose for the new customer; reusing the ID of the company in your own platform keeps both systems aligned',
 			),
 		},
-		{
-			displayName: 'Name',
-			name: 'name',
-			type: 'string',
-			required: true,
-			default: '',
-			placeholder: 'Acme Trade Finance',
-			description: 'Company name of the customer',
-		},
+		companyNameField('Acme Trade Finance', 'customer'),
 		contactExtrasField,
 		ifExistsField,
 	],
 	read(itemIndex) {
-		const body: IDataObject = {
+		return readRecordInput(this, itemIndex, {
 			[customerFields.id]: readUuid(this, 'customerUUID', customerUuidField.displayName, itemIndex),
-			[customerFields.name]: readText(this, 'name', 'Name', itemIndex),
-			...readContactExtras(this, itemIndex),
-		};
-		return {
-			body,
-			ifExists: this.getNodeParameter('ifExists', itemIndex, 'error') as IfExists,
-		};
+		});
 	},
 	async execute(input, itemIndex) {
 		return await createRecord(this, {
