@@ -1,0 +1,84 @@
+'use strict';
+// The onboarding workflow (a customer, then its client) run by `n8n execute`, three times:
+// two runs share one login (n8n persisted the token in the credential), and after the sandbox
+// revokes every token the next run succeeds after exactly one more login.
+const assert = require('node:assert/strict');
+const { examples, fixture, findNode } = require('../lib/workflows');
+const { assertExecuted, nodeOutput } = require('../lib/n8n');
+
+const NODE = 'n8n-nodes-portalduct.portalDuct';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The users' onboarding example once it exists (manual start, creates a customer), else ours. */
+function source(ctx) {
+	const example = examples(ctx.repo).find(
+		({ json }) =>
+			json.nodes.some((n) => n.type === 'n8n-nodes-base.manualTrigger') &&
+			findNode(json, NODE, { resource: 'customer', operation: 'create' }),
+	);
+	return example ?? fixture('onboarding.workflow.json');
+}
+
+/** Asserts one run created (or found) the customer and its client; returns their outputs. */
+function assertOnboarded(result, workflow) {
+	assertExecuted(result);
+	const customerNode = findNode(workflow, NODE, { resource: 'customer', operation: 'create' });
+	const clientNode = findNode(workflow, NODE, { resource: 'client', operation: 'create' });
+	const customers = nodeOutput(result.run.data, customerNode.name);
+	assert.ok(customers?.length >= 1, `${customerNode.name} output no items`);
+	for (const c of customers) assert.match(String(c.customerUUID), UUID, `customer item ${JSON.stringify(c)}`);
+	let clients = [];
+	if (clientNode) {
+		clients = nodeOutput(result.run.data, clientNode.name);
+		assert.ok(clients?.length >= 1, `${clientNode.name} output no items`);
+		for (const c of clients) {
+			assert.match(String(c.clientUUID), UUID, `client item ${JSON.stringify(c)}`);
+			assert.ok(
+				customers.some((k) => k.customerUUID === c.customerUUID),
+				`client ${c.clientUUID} belongs to ${c.customerUUID}, not to a customer of this run`,
+			);
+		}
+	}
+	return { customers, clients };
+}
+
+module.exports = {
+	name: 'onboarding',
+	requires: (ctx) =>
+		(!ctx.sandbox && 'no sandbox in the build (test/sandbox)') ||
+		(!ctx.credential && 'the package has no portalDuctApi credential') ||
+		(!ctx.pkg.nodes.some((n) => n.type === NODE) && `the package has no ${NODE} node`) ||
+		null,
+	workflows: (ctx) => [{ role: 'onboarding', ...source(ctx) }],
+
+	async cli(ctx, t) {
+		const { client } = ctx.sandbox;
+		const workflow = ctx.workflows.onboarding;
+		const before = await client.stats();
+
+		const first = await t.check(`run 1 of ${ctx.sources.onboarding}: customer and client onboarded`, async () =>
+			assertOnboarded(await ctx.n8n.execute(ctx.ids.onboarding), workflow),
+		);
+		await t.check('run 2: onboarded again (re-runnable)', async () =>
+			assertOnboarded(await ctx.n8n.execute(ctx.ids.onboarding), workflow),
+		);
+		const afterTwo = await client.stats();
+		await t.check('one login served both executions (token persisted in the credential)', () => {
+			assert.equal(afterTwo.logins - before.logins, 1, `logins ${before.logins} -> ${afterTwo.logins}`);
+			assert.equal(afterTwo.unauthorized - before.unauthorized, 0, 'no request was refused');
+		});
+
+		await client.revokeTokens();
+		await t.check('after the sandbox revoked every token, run 3 succeeds', async () =>
+			assertOnboarded(await ctx.n8n.execute(ctx.ids.onboarding), workflow),
+		);
+		const afterRevoke = await client.stats();
+		await t.check('... after exactly one more login', () => {
+			assert.equal(afterRevoke.logins - afterTwo.logins, 1, `logins ${afterTwo.logins} -> ${afterRevoke.logins}`);
+			assert.ok(afterRevoke.unauthorized - afterTwo.unauthorized >= 1, 'the revoked token was refused first');
+		});
+
+		// The trigger scenario plays this client submitting its portal credentials.
+		if (first?.clients.length) ctx.shared.client = first.clients[0];
+	},
+};
