@@ -37,7 +37,17 @@ export class PortalDuct implements INodeType {
 		const operation = this.getNodeParameter('operation', 0) as string;
 		const action = findAction(resource, operation);
 		if (!action) {
-			throw new NodeOperationError(this.getNode(), `Unknown action "${operation}" of "${resource}"`);
+			// n8n adds a "Custom API Call" entry to nodes whose credential has `authenticate`.
+			const custom = operation === '__CUSTOM_API_CALL__' || resource === '__CUSTOM_API_CALL__';
+			throw new NodeOperationError(
+				this.getNode(),
+				custom ? 'Custom API calls are made with the HTTP Request node' : `Unknown action "${operation}" of "${resource}"`,
+				{
+					description: custom
+						? 'Add an HTTP Request node, set Authentication to "Predefined Credential Type" and pick "PortalDuct API": it logs in and refreshes the token like this node does.'
+						: undefined,
+				},
+			);
 		}
 		const continueOnFail = this.continueOnFail();
 		const errorItem = (error: Error, item: number): INodeExecutionData => ({

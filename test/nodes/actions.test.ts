@@ -145,3 +145,10 @@ test('Auth > Refresh Token trades a given refresh token once, and the credential
 	expect(own.json('PortalDuct')[0]).toMatchObject({ obtainedBy: 'refresh' });
 	expect(w.sandbox.control.stats().refreshes).toBe(2);
 });
+
+test('the "Custom API Call" entry n8n adds points to the HTTP Request node', async () => {
+	const run = await w.act({ resource: 'customer', operation: '__CUSTOM_API_CALL__' });
+	expect(run.error?.message).toBe('Custom API calls are made with the HTTP Request node');
+	expect((run.error as { description?: string }).description).toMatch(/Predefined Credential Type.*PortalDuct API/);
+	expect(w.sandbox.control.stats().requestsTotal).toBe(0);
+});

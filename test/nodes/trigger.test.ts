@@ -4,9 +4,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { createServer, request, type Server } from 'node:http';
-import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 
 import axios from 'axios';
 import type { IDataObject } from 'n8n-workflow';
@@ -290,22 +288,6 @@ async function startProxy(target: string, fail: (body: string) => boolean): Prom
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
-
-describe('examples/status-alerts.json', () => {
-	test('imported as is, it turns a failed portal login into one "ask to retry" item', async () => {
-		const example = JSON.parse(readFileSync(join(__dirname, '../../examples/status-alerts.json'), 'utf8')) as WorkflowJson;
-		const server = await w.harness.startWebhookServer({ workflow: example, nodeName: 'PortalDuct Trigger' });
-		servers.push(server);
-		await server.hooks().activate();
-		await w.sandbox.control.submitPortalCredentials({ clientUUID, portalName: 'Tradeshift', username: 'x', password: 'correct' });
-		await w.sandbox.control.submitPortalCredentials({ clientUUID, portalName: 'Ariba', username: 'x', password: 'Wrong!' });
-		await w.sandbox.control.waitForDeliveries(4, 10_000);
-		const [run] = await server.waitForExecutions(1, 5_000);
-		expect(server.executions).toHaveLength(1);
-		const [item] = run.json('Ask client to retry (replace with Email or Slack)');
-		expect(item).toMatchObject({ status: 'failure', portalName: 'Ariba', clientUUID, retryRequired: true });
-	});
-});
 
 test('Include Headers adds the delivery headers to the item', async () => {
 	const workflow = triggerWorkflow(['pending']);
