@@ -14,7 +14,7 @@ import {
 	register,
 	removeRegistration,
 } from '../PortalDuct/transport/registration';
-import { newSecret, pointsAt, withToken } from './verify';
+import { newSecret, pointsAt, sameNodeOtherMode, withToken } from './verify';
 
 export interface RegistrationRecord {
 	/** Carried in the registered URL; every delivery must present it. */
@@ -63,7 +63,10 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 
 	const current = await getRegistration(this);
 	let displaced = previous?.displaced;
-	if (current && !pointsAt(current.url, webhookUrl)) displaced = { url: current.url };
+	// Production displacing this node's own test listen: that listen is over, nothing to restore.
+	const ownTestListen =
+		this.getMode() !== 'manual' && current !== undefined && sameNodeOtherMode(current.url, webhookUrl);
+	if (current && !pointsAt(current.url, webhookUrl) && !ownTestListen) displaced = { url: current.url };
 
 	const registration = await register(this, registeredUrl, secret || undefined);
 	store[webhookUrl] = {

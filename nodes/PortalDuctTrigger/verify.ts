@@ -75,3 +75,18 @@ export function pointsAt(registeredUrl: string, webhookUrl: string): boolean {
 		return false;
 	}
 }
+
+/**
+ * Whether a registered URL is this same trigger node in n8n's other mode (the editor's
+ * /webhook-test/... and the active workflow's /webhook/... differ only in the first segment).
+ */
+export function sameNodeOtherMode(registeredUrl: string, webhookUrl: string): boolean {
+	try {
+		const a = new URL(registeredUrl);
+		const b = new URL(webhookUrl);
+		const rest = (url: URL) => url.pathname.replace(/\/+$/, '').split('/').slice(2).join('/');
+		return a.origin === b.origin && rest(a) !== '' && rest(a) === rest(b);
+	} catch {
+		return false;
+	}
+}

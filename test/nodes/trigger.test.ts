@@ -114,6 +114,18 @@ describe('registration lifecycle', () => {
 		expect(await production.hooks().checkExists()).toBe(true);
 	});
 
+	test('activating production during a test listen does not later restore the finished test URL', async () => {
+		const workflow = triggerWorkflow();
+		const production = await listen(workflow, 'trigger');
+		const editor = w.harness.hooks(workflow, 'PortalDuct Trigger', 'manual');
+		await editor.activate();
+		await production.hooks().activate();
+		await editor.delete(); // the test listen ends: production's registration is not its to touch
+		expect(w.sandbox.control.registration()!.url.startsWith(production.webhookUrl)).toBe(true);
+		await production.hooks().delete();
+		expect(w.sandbox.control.registration()).toBeNull();
+	});
+
 	test('deactivating leaves alone a registration that is no longer ours', async () => {
 		const server = await listen(triggerWorkflow());
 		await server.hooks().activate();
