@@ -15,9 +15,26 @@ const { N8nInstance } = require('./lib/n8n');
 const { startSandbox } = require('./lib/sandbox');
 const { prepare, workflowId, CREDENTIAL_TYPE } = require('./lib/workflows');
 
-// Order matters: onboarding counts logins from a fresh sandbox and hands its client to the trigger,
+// Order matters: onboarding counts logins from a fresh sandbox, registers a webhook (which the
+// HTTP Request example reads and the trigger must restore) and hands its client to the trigger,
 // whose portal connections invoice-sync then reads. Phases: cli (before `n8n start`), server, after.
+// Each of examples/onboarding, http-request-credential, status-alerts and invoice-sync.json is run
+// by the scenario of that name; `examples` checks every example's node types on this line.
 const SCENARIOS = ['pipeline', 'onboarding', 'http-request-credential', 'status-trigger', 'invoice-sync', 'credential-test', 'node-types', 'examples'];
+
+/** The base URL `npm run sandbox` listens on by default: examples name it where a URL is editable. */
+const SANDBOX_DEFAULT_URL = 'http://127.0.0.1:8787';
+
+/** A copy whose string values name this line's sandbox instead of the default one. */
+function pointAtSandbox(value, url) {
+	if (!url) return value;
+	if (typeof value === 'string') return value.split(SANDBOX_DEFAULT_URL).join(url);
+	if (Array.isArray(value)) return value.map((v) => pointAtSandbox(v, url));
+	if (value && typeof value === 'object') {
+		return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, pointAtSandbox(v, url)]));
+	}
+	return value;
+}
 
 function arg(name) {
 	const i = process.argv.indexOf(`--${name}`);
@@ -147,7 +164,8 @@ async function main() {
 			for (const { role, source, json } of scenario.workflows(ctx)) {
 				if (!bySource.has(source)) {
 					const id = workflowId(role);
-					bySource.set(source, { id, json: prepare(json, { id, credential, sandboxUrl: sandbox?.url }) });
+					const pointed = pointAtSandbox(json, sandbox?.url);
+					bySource.set(source, { id, json: prepare(pointed, { id, credential, sandboxUrl: sandbox?.url }) });
 				}
 				const { id, json: prepared } = bySource.get(source);
 				Object.assign(ctx.ids, { [role]: id });

@@ -86,12 +86,13 @@ test('Invoice > Get Many with a limit, simplified', async () => {
 	const invoices = run.json('PortalDuct');
 	expect(invoices).toHaveLength(7);
 	expect(Object.keys(invoices[0]).sort()).toEqual(
-		['amount', 'currency', 'dueDate', 'invoiceDate', 'invoiceNumber', 'poNumber', 'portalName', 'status'].concat(
+		['amount', 'connection_uuid', 'currency', 'dueDate', 'invoiceDate', 'invoiceNumber', 'poNumber', 'portalName', 'status'].concat(
 			invoices[0].paidDate !== undefined ? ['paidDate'] : [],
 		).sort(),
 	);
+	expect(invoices.every((i) => i.connection_uuid === connection_uuid)).toBe(true);
 	const full = await w.act({ resource: 'invoice', operation: 'getMany', connectionUuid: connection_uuid, limit: 2 });
-	expect(full.json('PortalDuct')[0]).toHaveProperty('invoiceId');
+	expect(full.json('PortalDuct')[0]).toMatchObject({ invoiceId: expect.any(String), connection_uuid });
 });
 
 test('Portal Login Webhook > Register, Get, Remove', async () => {

@@ -1,9 +1,16 @@
 'use strict';
-// A user reaches PortalDuct endpoints the node does not cover through n8n's HTTP Request node
-// with our credential as a "predefined credential type": prove it authenticates for real.
+// examples/http-request-credential.json: a user reaches PortalDuct endpoints the node does not
+// cover through n8n's HTTP Request node with our credential as a "predefined credential type".
+// The example's editable base URL (the sandbox default) is pointed at this line's sandbox by
+// line.js; the run must authenticate for real and return what the sandbox holds.
 const assert = require('node:assert/strict');
-const { fixture } = require('../lib/workflows');
+const { examples } = require('../lib/workflows');
 const { assertExecuted, nodeOutput } = require('../lib/n8n');
+
+const FILE = 'examples/http-request-credential.json';
+const HTTP_REQUEST = 'n8n-nodes-base.httpRequest';
+
+const source = (ctx) => examples(ctx.repo).find((e) => e.source === FILE);
 
 module.exports = {
 	name: 'http-request-credential',
@@ -11,20 +18,45 @@ module.exports = {
 		(!ctx.sandbox && 'no sandbox in the build (test/sandbox)') ||
 		(!ctx.credential && 'the package has no portalDuctApi credential') ||
 		null,
-	workflows: () => [{ role: 'httpRequest', ...fixture('http-request-credential.workflow.json') }],
+	workflows: (ctx) => (source(ctx) ? [{ role: 'httpRequest', ...source(ctx) }] : []),
 
 	async cli(ctx, t) {
 		const { client } = ctx.sandbox;
-		const before = await client.stats();
-		await t.check('HTTP Request node + portalDuctApi: the sandbox accepts its Bearer token', async () => {
-			const result = await ctx.n8n.execute(ctx.ids.httpRequest);
-			assertExecuted(result);
-			const [response] = nodeOutput(result.run.data, 'Read Registration');
-			// 404 = "no registration yet", a normal answer; 401 would mean the credential did not authenticate.
-			assert.ok([200, 404].includes(response.statusCode), `status ${response.statusCode}: ${JSON.stringify(response.body)}`);
-			const after = await client.stats();
-			assert.equal(after.unauthorized - before.unauthorized, 0, 'a request was refused (401)');
-			assert.ok(after.requestsTotal > before.requestsTotal, 'the sandbox saw no request');
+		const workflow = ctx.workflows.httpRequest;
+		const ran = await t.check(`${FILE} exists and uses the HTTP Request node with the portalDuctApi credential`, () => {
+			assert.ok(workflow, `${FILE} is missing`);
+			const http = workflow.nodes.find((n) => n.type === HTTP_REQUEST);
+			assert.ok(http, 'no HTTP Request node');
+			assert.equal(http.parameters.authentication, 'predefinedCredentialType');
+			assert.equal(http.parameters.nodeCredentialType, 'portalDuctApi');
+			assert.ok(http.credentials?.portalDuctApi, 'the HTTP Request node has no portalDuctApi credential');
+			// The editable base URL was the sandbox default and now points at this line's sandbox.
+			const named = workflow.nodes.filter((n) => n.type !== 'n8n-nodes-base.stickyNote' && JSON.stringify(n.parameters).includes(ctx.sandbox.url));
+			assert.ok(named.length > 0, `no node names ${ctx.sandbox.url} (the example should use http://127.0.0.1:8787)`);
+			return http;
 		});
+		if (!ran) return;
+
+		const registration = await client.registration();
+		const before = await client.stats();
+		await t.check(
+			`run ${FILE}: Bearer token accepted, the answer is the sandbox's registration (${registration ? '200' : '404, none'})`,
+			async () => {
+				const result = await ctx.n8n.execute(ctx.ids.httpRequest);
+				assertExecuted(result);
+				const [response] = nodeOutput(result.run.data, ran.name);
+				if (registration) {
+					assert.equal(response.statusCode, 200, JSON.stringify(response));
+					assert.equal(response.body.url, registration.url);
+					assert.equal(response.body.webhookId, registration.webhookId);
+				} else {
+					// 404 = "no registration yet", a normal answer; 401 would mean no authentication.
+					assert.equal(response.statusCode, 404, JSON.stringify(response));
+				}
+				const after = await client.stats();
+				assert.equal(after.unauthorized - before.unauthorized, 0, 'a request was refused (401)');
+				assert.ok(after.requestsTotal > before.requestsTotal, 'the sandbox saw no request');
+			},
+		);
 	},
 };

@@ -1,23 +1,18 @@
 'use strict';
-// The onboarding workflow (a customer, then its client) run by `n8n execute`, three times:
+// examples/onboarding.json (a customer, then its clients) run by `n8n execute`, three times:
 // two runs share one login (n8n persisted the token in the credential), and after the sandbox
 // revokes every token the next run succeeds after exactly one more login.
 const assert = require('node:assert/strict');
-const { examples, fixture, findNode } = require('../lib/workflows');
+const { examples, findNode } = require('../lib/workflows');
 const { assertExecuted, nodeOutput } = require('../lib/n8n');
 
+const FILE = 'examples/onboarding.json';
 const NODE = 'n8n-nodes-portalduct.portalDuct';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** `npm run demo` (test/demo/demo.ts) finds these nodes by name. */
+const DEMO_NAMES = ['Create customer', 'Create client Northwind', 'Create client Contoso', 'Register status webhook', 'Get Northwind balance'];
 
-/** The users' onboarding example once it exists (manual start, creates a customer), else ours. */
-function source(ctx) {
-	const example = examples(ctx.repo).find(
-		({ json }) =>
-			json.nodes.some((n) => n.type === 'n8n-nodes-base.manualTrigger') &&
-			findNode(json, NODE, { resource: 'customer', operation: 'create' }),
-	);
-	return example ?? fixture('onboarding.workflow.json');
-}
+const source = (ctx) => examples(ctx.repo).find((e) => e.source === FILE);
 
 /** Asserts one run created (or found) the customer and its client; returns their outputs. */
 function assertOnboarded(result, workflow) {
@@ -49,11 +44,19 @@ module.exports = {
 		(!ctx.credential && 'the package has no portalDuctApi credential') ||
 		(!ctx.pkg.nodes.some((n) => n.type === NODE) && `the package has no ${NODE} node`) ||
 		null,
-	workflows: (ctx) => [{ role: 'onboarding', ...source(ctx) }],
+	workflows: (ctx) => (source(ctx) ? [{ role: 'onboarding', ...source(ctx) }] : []),
 
 	async cli(ctx, t) {
 		const { client } = ctx.sandbox;
 		const workflow = ctx.workflows.onboarding;
+		const shaped = await t.check(`${FILE}: a manual start, then the nodes \`npm run demo\` names`, () => {
+			assert.ok(workflow, `${FILE} is missing`);
+			assert.ok(workflow.nodes.some((n) => n.type === 'n8n-nodes-base.manualTrigger'), 'no manual trigger');
+			const missing = DEMO_NAMES.filter((name) => !workflow.nodes.some((n) => n.name === name && n.type === NODE));
+			assert.deepEqual(missing, []);
+			return true;
+		});
+		if (!shaped) return;
 		const before = await client.stats();
 
 		const first = await t.check(`run 1 of ${ctx.sources.onboarding}: customer and client onboarded`, async () =>

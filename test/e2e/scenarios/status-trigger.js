@@ -1,18 +1,27 @@
 'use strict';
-// The status trigger in a running n8n: activation registers n8n's webhook URL with PortalDuct, a
-// client's good and wrong portal passwords become executions with the right items, and
-// deactivation removes n8n's registration (restoring the one activation displaced, if any).
+// examples/status-alerts.json in a running n8n: activation registers n8n's webhook URL with
+// PortalDuct; a client's good and wrong portal passwords become one execution per status change
+// (pending + success, pending + failure); only the failure passes the Filter and becomes the retry
+// message for that client and portal; deactivation restores the registration activation displaced.
 const assert = require('node:assert/strict');
-const { examples, fixture } = require('../lib/workflows');
+const { examples } = require('../lib/workflows');
 const { sleep, waitFor } = require('../lib/proc');
 
+const FILE = 'examples/status-alerts.json';
 const TRIGGER = 'n8n-nodes-portalduct.portalDuctTrigger';
+const FILTER = 'n8n-nodes-base.filter';
 const ALL_STATUSES = ['pending', 'success', 'failure'];
 
-/** The users' status-trigger example once it exists, else ours. */
-function source(ctx) {
-	return examples(ctx.repo).find(({ json }) => json.nodes.some((n) => n.type === TRIGGER)) ?? fixture('status-trigger.workflow.json');
+const source = (ctx) => examples(ctx.repo).find((e) => e.source === FILE);
+
+/** The node fed by a node's first output, if any. */
+function nextNode(workflow, name) {
+	const target = workflow.connections[name]?.main?.[0]?.[0]?.node;
+	return workflow.nodes.find((n) => n.name === target);
 }
+
+/** Items of a node's first run, first output, in stored run data ([] when it did not run). */
+const itemsOf = (runData, name) => (runData[name]?.[0]?.data?.main?.[0] ?? []).map((i) => i.json);
 
 /** A client to play: the one onboarding made, else one created through the public API. */
 async function ensureClient(ctx) {
@@ -26,15 +35,15 @@ async function ensureClient(ctx) {
 	return { customerUUID, clientUUID };
 }
 
-/** The trigger's items of every stored execution of the workflow (each delivery is one run). */
-async function triggerItems(ctx, workflowId, triggerName) {
-	const items = [];
+/** Every stored execution of the workflow (each delivery is one run) with its trigger item and run data. */
+async function triggerRuns(ctx, workflowId, triggerName) {
+	const runs = [];
 	for (const summary of await ctx.n8n.executions(workflowId)) {
 		const ex = await ctx.n8n.execution(summary.id);
-		const runs = ex.data.resultData.runData[triggerName] ?? [];
-		for (const item of runs[0]?.data?.main?.[0] ?? []) items.push({ execution: summary, json: item.json });
+		const runData = ex.data.resultData.runData;
+		for (const json of itemsOf(runData, triggerName)) runs.push({ execution: summary, json, runData });
 	}
-	return items;
+	return runs;
 }
 
 module.exports = {
@@ -44,9 +53,22 @@ module.exports = {
 		(!ctx.credential && 'the package has no portalDuctApi credential') ||
 		(!ctx.pkg.nodes.some((n) => n.type === TRIGGER) && `the package has no ${TRIGGER} node`) ||
 		null,
-	workflows: (ctx) => [{ role: 'statusTrigger', ...source(ctx) }],
+	workflows: (ctx) => (source(ctx) ? [{ role: 'statusTrigger', ...source(ctx) }] : []),
 
 	async cli(ctx, t) {
+		const example = await t.check(`${FILE}: trigger on every status, a Filter, then the retry message`, () => {
+			const workflow = ctx.workflows.statusTrigger;
+			assert.ok(workflow, `${FILE} is missing`);
+			const trigger = workflow.nodes.find((n) => n.type === TRIGGER);
+			assert.equal(trigger?.name, 'PortalDuct Trigger');
+			assert.ok(trigger.webhookId, 'the trigger has no fixed webhookId');
+			assert.deepEqual([...(trigger.parameters?.statuses ?? [])].sort(), [...ALL_STATUSES].sort());
+			const filter = nextNode(workflow, trigger.name);
+			assert.equal(filter?.type, FILTER, 'the trigger does not feed a Filter');
+			assert.ok(nextNode(workflow, filter.name), 'the Filter feeds nothing');
+			return true;
+		});
+		if (!example) return;
 		ctx.shared.triggerClient = await t.check('a client exists to submit portal credentials for', () => ensureClient(ctx));
 		// The node restores on deactivation whatever registration its activation displaced.
 		ctx.shared.registrationBefore = await ctx.sandbox.client.registration();
@@ -60,9 +82,9 @@ module.exports = {
 		const { client: sandbox } = ctx.sandbox;
 		const workflowId = ctx.ids.statusTrigger;
 		const workflow = ctx.workflows.statusTrigger;
-		const trigger = workflow.nodes.find((n) => n.type === TRIGGER);
 		const client = ctx.shared.triggerClient;
-		if (!client) return t.skip('status-trigger deliveries', 'no client to play');
+		if (!workflow || !client) return t.skip('status-trigger deliveries', workflow ? 'no client to play' : `${FILE} is missing`);
+		const trigger = workflow.nodes.find((n) => n.type === TRIGGER);
 
 		const registered = await t.check('activation registered n8n\'s webhook URL with the sandbox', async () => {
 			// Readiness turns 200 before activation is done: poll the sandbox for the outcome.
@@ -92,34 +114,68 @@ module.exports = {
 			.filter((e) => wanted.includes(e.status));
 		const key = (e) => `${e.portalName}:${e.status}`;
 
-		const items = await t.check(`the deliveries became ${expected.length} executions (statuses ${wanted.join(', ')})`, async () => {
+		const runs = await t.check(`the deliveries became ${expected.length} executions (statuses ${wanted.join(', ')})`, async () => {
 			const got = await waitFor(
 				async () => {
 					const s = await sandbox.stats();
 					const settled = s.deliveries.succeeded + s.deliveries.failed >= 4; // 2 submissions x (pending + outcome)
-					const found = settled ? await triggerItems(ctx, workflowId, trigger.name) : [];
+					const found = settled ? await triggerRuns(ctx, workflowId, trigger.name) : [];
 					return found.length >= expected.length ? found : undefined;
 				},
 				{ timeoutMs: 60_000, intervalMs: 1_000 },
 			);
 			// Late extras must show up too: give n8n a moment after the last delivery, then read again.
 			await sleep(1_500);
-			const final = got && (await triggerItems(ctx, workflowId, trigger.name));
+			const final = got && (await triggerRuns(ctx, workflowId, trigger.name));
 			const stats = await sandbox.stats();
 			assert.ok(got, `executions: ${JSON.stringify(await ctx.n8n.executions(workflowId))}\ndeliveries: ${JSON.stringify(stats.deliveries)}`);
 			assert.equal(stats.deliveries.failed, 0, `failed deliveries: ${JSON.stringify(await sandbox.deliveries())}`);
+			assert.equal(final.length, expected.length, `${final.length} executions: ${final.map((r) => key(r.json)).join(', ')}`);
 			return final;
 		});
-		if (!items) return undefined;
+		if (!runs) return undefined;
 
 		await t.check('each execution succeeded and carries the right client, portal and status', () => {
-			for (const { execution } of items) assert.equal(execution.status, 'success', JSON.stringify(execution));
-			assert.deepEqual(items.map((i) => key(i.json)).sort(), expected.map(key).sort());
-			for (const { json } of items) {
+			for (const { execution } of runs) assert.equal(execution.status, 'success', JSON.stringify(execution));
+			assert.deepEqual(runs.map((r) => key(r.json)).sort(), expected.map(key).sort());
+			for (const { json } of runs) {
 				assert.equal(json.clientUUID, client.clientUUID);
 				assert.equal(json.retryRequired, json.status === 'failure', `retryRequired on ${key(json)}`);
 				assert.equal(typeof json.eventId, 'string');
 			}
+		});
+
+		const filter = nextNode(workflow, trigger.name);
+		const message = filter && nextNode(workflow, filter.name);
+		await t.check(`only the failure passes "${filter?.name}" and becomes "${message?.name}" for that client and portal`, () => {
+			assert.ok(filter && message, 'the example has no Filter and message step');
+			const failures = submissions.filter((s) => s.outcome === 'failure');
+			for (const run of runs) {
+				const kept = itemsOf(run.runData, filter.name);
+				const built = itemsOf(run.runData, message.name);
+				if (run.json.status !== 'failure') {
+					assert.deepEqual(kept, [], `${key(run.json)} passed the Filter`);
+					assert.deepEqual(built, [], `${key(run.json)} built a retry message`);
+					continue;
+				}
+				assert.equal(kept.length, 1, `${key(run.json)}: the Filter kept ${kept.length} items`);
+				assert.equal(built.length, 1, `${key(run.json)}: ${built.length} retry messages`);
+				const [msg] = built;
+				const portal = run.json.portalName;
+				assert.ok(failures.some((f) => f.portalName === portal), `a failure for ${portal}, which got the good password`);
+				for (const field of ['to', 'subject', 'text']) {
+					assert.equal(typeof msg[field], 'string', `${field}: ${JSON.stringify(msg)}`);
+					assert.ok(msg[field].length > 0, `${field} is empty`);
+				}
+				assert.ok(msg.to.includes(client.clientUUID), `to ${msg.to} does not name client ${client.clientUUID}`);
+				assert.ok(msg.subject.includes(portal), `subject ${JSON.stringify(msg.subject)} does not name ${portal}`);
+				for (const part of [portal, client.clientUUID, run.json.connection_uuid]) {
+					assert.ok(msg.text.includes(part), `text does not name ${part}:\n${msg.text}`);
+				}
+				assert.doesNotMatch(msg.text, /undefined|null|\{\{/, `text has an unresolved part:\n${msg.text}`);
+			}
+			const messages = runs.filter((r) => itemsOf(r.runData, message.name).length > 0);
+			assert.equal(messages.length, failures.length, `${messages.length} retry messages for ${failures.length} failed logins`);
 		});
 
 		const before = ctx.shared.registrationBefore;

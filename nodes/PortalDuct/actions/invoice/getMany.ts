@@ -17,6 +17,7 @@ const simplifiedFields = [
 	'dueDate',
 	'status',
 	'paidDate',
+	'connection_uuid',
 ];
 
 export const getManyInvoices = defineAction({
@@ -56,7 +57,7 @@ export const getManyInvoices = defineAction({
 			type: 'boolean',
 			default: false,
 			description:
-				'Whether to return only invoice number, PO number, portal, amount, currency, dates and status instead of the full record',
+				'Whether to return only invoice number, PO number, portal, amount, currency, dates, status and connection instead of the full record',
 		},
 	],
 	read(itemIndex) {
@@ -74,8 +75,12 @@ export const getManyInvoices = defineAction({
 			limit: input.limit,
 			itemIndex,
 		});
-		if (!input.simplify) return invoices;
-		return invoices.map((invoice) => {
+		// Each invoice says which connection it came from, so merged lists stay traceable.
+		const traced = invoices.map(
+			(invoice): IDataObject => ({ ...invoice, connection_uuid: invoice.connection_uuid ?? input.connectionUuid }),
+		);
+		if (!input.simplify) return traced;
+		return traced.map((invoice) => {
 			const simple: IDataObject = {};
 			for (const field of simplifiedFields) {
 				if (invoice[field] !== undefined) simple[field] = invoice[field];
