@@ -183,6 +183,16 @@ describe('Bearer token checks', () => {
 		const fresh = await login();
 		expect((await protectedCall(fresh.token, clientUUID)).status).toBe(200);
 	});
+
+	it('secrets lists the password and every token ever issued, revoked ones too (for leak scans)', async () => {
+		const first = await login();
+		sandbox.control.revokeTokens();
+		const second = await login();
+		const { data } = await api.get('/_sandbox/secrets');
+		expect(data.password).toBe(sandbox.login.password);
+		expect(data.tokens).toEqual(expect.arrayContaining([first.token, first.refreshToken, second.token, second.refreshToken]));
+		expect(sandbox.control.secrets()).toEqual(data);
+	});
 });
 
 describe('POST /v1/refreshToken', () => {

@@ -38,6 +38,7 @@ export function createControl(core: SandboxCore): SandboxControl {
 		createConnection: (input) => ({ ...connections.createConnection(input) }),
 		deliveries: () => deliveries.snapshot(),
 		registration: () => registrationView(state),
+		secrets: () => ({ password: state.account.password, tokens: [...state.tokens.issued] }),
 		redeliver: async (eventId) => {
 			deliveries.redeliver(eventId);
 			return deliveries.snapshot().find((d) => d.eventId === eventId)!;

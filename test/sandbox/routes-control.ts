@@ -94,6 +94,8 @@ export function controlRoutes(core: SandboxCore, control: SandboxControl): Route
 			// null when none: the question "is something registered?" has a normal answer, not an error.
 			handler: () => json(200, control.registration()),
 		},
+		// Test-only by design: leak scans need to know what to look for.
+		{ method: 'GET', pattern: '/_sandbox/secrets', handler: () => json(200, control.secrets()) },
 		{
 			method: 'POST',
 			pattern: '/_sandbox/redeliver/:eventId',

@@ -26,7 +26,7 @@ export function createState(settings: SandboxSettings, email: string, password: 
 		connections: new Map(),
 		invoices: new Map(),
 		registration: null,
-		tokens: { access: new Map(), refresh: new Map(), rejectNext: false },
+		tokens: { access: new Map(), refresh: new Map(), rejectNext: false, issued: [] },
 		counters: emptyCounters(),
 		log: [],
 		faults: [],

@@ -17,6 +17,7 @@ export function issueTokens(state: SandboxState): IssuedTokens {
 	const refreshToken = newToken('pdrt');
 	state.tokens.access.set(token, { issuedAt: now });
 	state.tokens.refresh.set(refreshToken, { issuedAt: now, used: false });
+	state.tokens.issued.push(token, refreshToken);
 	return { token, refreshToken, expiresIn: state.settings.tokenLifetimeSeconds };
 }
 

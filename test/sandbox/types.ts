@@ -122,6 +122,8 @@ export interface TokenStore {
 	refresh: Map<string, RefreshTokenRecord>;
 	/** Set by rejectTokenOnce(): the next request with an otherwise valid token gets 401. */
 	rejectNext: boolean;
+	/** Every access and refresh token ever issued (revoked ones too), for leak scans. */
+	issued: string[];
 }
 
 export interface SandboxStats {
@@ -299,6 +301,8 @@ export interface SandboxControl {
 	createConnection(input: CreateConnectionInput): Connection;
 	deliveries(): DeliveryRecord[];
 	registration(): RegistrationView | null;
+	/** The account password and every token ever issued: what a leak scan must not find. */
+	secrets(): { password: string; tokens: string[] };
 	redeliver(eventId: string): Promise<DeliveryRecord>;
 	/**
 	 * Resolves with the deliveries once settled: with a count, when at least that many events exist

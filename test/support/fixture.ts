@@ -105,9 +105,6 @@ export async function world(options: SandboxOptions & { password?: string } = {}
 
 /** Every secret the sandbox knows of: the password and every token it ever issued. */
 export function secretsOf(sandbox: Sandbox): string[] {
-	return [
-		sandbox.login.password,
-		...sandbox.state.tokens.access.keys(),
-		...sandbox.state.tokens.refresh.keys(),
-	];
+	const { password, tokens } = sandbox.control.secrets();
+	return [password, ...tokens];
 }
