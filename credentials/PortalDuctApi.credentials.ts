@@ -57,7 +57,7 @@ export class PortalDuctApi implements ICredentialType {
 			required: true,
 			placeholder: 'https://api.portalduct.example',
 			description:
-				'The PortalDuct API host of your environment (sandbox or production), as given in your PortalDuct account onboarding. For the local sandbox of this package use the URL that `npm run sandbox` prints.',
+				'The API host of your PortalDuct environment (sandbox or production), e.g. https://api.portalduct.example, without /v1',
 		},
 		{
 			displayName: 'Email',
@@ -75,6 +75,7 @@ export class PortalDuctApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
+			description: 'The password of that PortalDuct login. It is only sent to PortalDuct to get a session token.',
 		},
 	];
 
@@ -104,7 +105,7 @@ export class PortalDuctApi implements ICredentialType {
 	// Reading the webhook registration proves login and token; "none registered" (404) is fine.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "").replace(/\\/v1$/i, "")}}',
 			url: '/v1/clientsPortalLoginChanges',
 			method: 'GET',
 			ignoreHttpStatusErrors: { ignore: true, except: [401, 403] },

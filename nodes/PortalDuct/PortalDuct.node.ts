@@ -20,7 +20,9 @@ export class PortalDuct implements INodeType {
 		icon: { light: 'file:portalduct.svg', dark: 'file:portalduct.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		// "getBalance: client" -> "Get Balance: Client" on the canvas.
+		subtitle:
+			'={{ $parameter["operation"].charAt(0).toUpperCase() + $parameter["operation"].slice(1).replace(/([A-Z])/g, " $1") + ": " + $parameter["resource"].charAt(0).toUpperCase() + $parameter["resource"].slice(1) }}',
 		description:
 			'Onboard customers and clients in PortalDuct, manage the portal login webhook, and read client invoices and balances',
 		defaults: { name: 'PortalDuct' },

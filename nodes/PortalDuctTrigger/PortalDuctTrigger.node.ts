@@ -20,9 +20,11 @@ export class PortalDuctTrigger implements INodeType {
 		icon: { light: 'file:portalduct.svg', dark: 'file:portalduct.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{"portal login: " + $parameter["statuses"].join(", ")}}',
+		subtitle:
+			'={{ $parameter["statuses"].length === 3 ? "All portal login changes" : "Portal login: " + $parameter["statuses"].join(", ") }}',
+		// n8n shows one description for the node and its trigger together: it speaks for both.
 		description:
-			'Starts the workflow when a client\'s portal connection changes status in PortalDuct: pending, success, or failure (the client must retry)',
+			'Onboard customers and clients, read invoices and balances, and start workflows when a client\'s portal login changes in PortalDuct',
 		defaults: { name: 'PortalDuct Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -33,6 +35,8 @@ export class PortalDuctTrigger implements INodeType {
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
 				path: 'webhook',
+				// The registered URL also carries this node's token: a URL copied from the panel would be refused.
+				ndvHideUrl: true,
 			},
 		],
 		properties: [
@@ -59,7 +63,7 @@ export class PortalDuctTrigger implements INodeType {
 			},
 			{
 				displayName:
-					'PortalDuct keeps one webhook URL per account: activating this workflow replaces the current one, and deactivating it puts the previous one back.',
+					'The webhook is registered with PortalDuct automatically when the workflow is activated. PortalDuct keeps one webhook URL per account: activating replaces the current one, and deactivating puts the previous one back.',
 				name: 'oneRegistrationNotice',
 				type: 'notice',
 				default: '',

@@ -16,7 +16,9 @@ export function readStatus(body: IDataObject): ConnectionStatus | undefined {
 export function summarize(body: IDataObject, status: ConnectionStatus): string {
 	const portal = (body.portalName as string) || 'Portal';
 	const client = (body.clientUUID as string) || 'unknown client';
-	const message = typeof body.message === 'string' && body.message ? `: ${body.message}` : '';
+	// PortalDuct's message may itself start "Login to Ariba failed: ...": keep only the reason.
+	const reason = typeof body.message === 'string' ? body.message.replace(/^login to .*? (failed|succeeded)[:.]?\s*/i, '') : '';
+	const message = reason ? `: ${reason}` : '';
 	if (status === 'failure') {
 		return `${portal} login failed for client ${client}${message}. Ask the client to re-enter their portal credentials.`;
 	}
@@ -24,13 +26,18 @@ export function summarize(body: IDataObject, status: ConnectionStatus): string {
 	return `${portal} connection of client ${client} is waiting for its first login`;
 }
 
+/** The delivery's fields, with what a next step needs most first (tables show them first). */
 export function toItem(body: IDataObject, status: ConnectionStatus): IDataObject {
-	return {
-		...body,
+	const item: IDataObject = {
 		status,
+		portalName: body.portalName,
+		clientUUID: body.clientUUID,
 		retryRequired: typeof body.retryRequired === 'boolean' ? body.retryRequired : status === 'failure',
 		summary: summarize(body, status),
+		message: body.message,
 	};
+	for (const [key, value] of Object.entries(body)) if (!(key in item)) item[key] = value;
+	return item;
 }
 
 /** Records an eventId; returns false when it was already seen. Oldest ids are forgotten first. */

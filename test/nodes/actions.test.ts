@@ -153,3 +153,20 @@ test('the "Custom API Call" entry n8n adds points to the HTTP Request node', asy
 	expect((run.error as { description?: string }).description).toMatch(/Predefined Credential Type.*PortalDuct API/);
 	expect(w.sandbox.control.stats().requestsTotal).toBe(0);
 });
+
+test('canvas subtitles read as the action, through n8n\'s expression engine', async () => {
+	const subtitleOf = (type: string, parameters: Record<string, unknown>) => {
+		const workflow = w.harness.workflow({
+			name: 'subtitle',
+			nodes: [{ id: 'n', name: 'N', type, typeVersion: 1, position: [0, 0], parameters }],
+			connections: {},
+		});
+		const node = workflow.getNode('N')!;
+		const { subtitle } = w.harness.nodeTypes.getByNameAndVersion(type, 1).description;
+		return workflow.expression.getSimpleParameterValue(node, subtitle as string, 'internal', {});
+	};
+	expect(subtitleOf('n8n-nodes-portalduct.portalDuct', { resource: 'client', operation: 'getBalance' })).toBe('Get Balance: Client');
+	expect(subtitleOf('n8n-nodes-portalduct.portalDuct', { resource: 'invoice', operation: 'getMany' })).toBe('Get Many: Invoice');
+	expect(subtitleOf('n8n-nodes-portalduct.portalDuctTrigger', { statuses: ['pending', 'success', 'failure'] })).toBe('All portal login changes');
+	expect(subtitleOf('n8n-nodes-portalduct.portalDuctTrigger', { statuses: ['failure'] })).toBe('Portal login: failure');
+});

@@ -82,6 +82,23 @@ test('a rejected token mid-run costs one refresh and no failed item', async () =
 	expect(after.logins - before.logins).toBe(0);
 });
 
+test('a Base URL pasted with /v1 and a trailing slash still works', async () => {
+	w = await world();
+	w.harness.credentials.set(CREDENTIAL_ID, 'portalDuctApi', { ...w.storedCredential(), baseUrl: `${w.sandbox.url}/v1/` });
+	const run = await w.act({ resource: 'webhook', operation: 'get' });
+	expect(run.error).toBeUndefined();
+	expect(w.sandbox.control.log().map((e) => e.path)).toEqual(['/v1/login', '/v1/clientsPortalLoginChanges']);
+});
+
+test('an unreachable Base URL is one worded error, tried once', async () => {
+	w = await world();
+	w.harness.credentials.set(CREDENTIAL_ID, 'portalDuctApi', { ...w.storedCredential(), baseUrl: 'http://127.0.0.1:9' });
+	const run = await w.act({ resource: 'webhook', operation: 'get' });
+	expect(run.error?.message).toBe(
+		'PortalDuct login for demo@portalduct.test failed: PortalDuct could not be reached at http://127.0.0.1:9: nothing answers at the Base URL (connection refused).',
+	);
+});
+
 test('the other token response shapes PortalDuct might use are understood', async () => {
 	for (const style of ['accessToken', 'access_token', 'data'] as const) {
 		w = await world({ tokenResponseStyle: style });

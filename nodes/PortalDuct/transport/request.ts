@@ -18,6 +18,7 @@ import {
 } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE, readErrorBody } from '../api';
+import { networkWords } from './network-words';
 import { normalizeBaseUrl, SESSION_ERROR_NAME } from './session';
 
 export type PortalDuctContext = IExecuteFunctions | IHookFunctions | ILoadOptionsFunctions;
@@ -118,15 +119,6 @@ function describeBody(body: unknown): string {
 	return `text that is not JSON ("${text.slice(0, 60)}${text.length > 60 ? '…' : ''}")`;
 }
 
-const networkWords: Record<string, string> = {
-	ECONNRESET: 'the connection closed before PortalDuct answered',
-	ECONNREFUSED: 'nothing answers at the Base URL (connection refused)',
-	ETIMEDOUT: 'the request timed out',
-	ESOCKETTIMEDOUT: 'the request timed out',
-	ECONNABORTED: 'the request timed out',
-	ENOTFOUND: 'the host name of the Base URL was not found',
-	EAI_AGAIN: 'the host name of the Base URL could not be looked up',
-};
 
 function toError(
 	ctx: PortalDuctContext,

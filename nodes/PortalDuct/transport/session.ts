@@ -7,6 +7,7 @@
 import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
 import { paths, readErrorBody, readTokenSet, type TokenSet } from '../api';
+import { networkWords } from './network-words';
 
 /** `this.helpers.httpRequest` of whichever n8n context is asking. */
 export type PlainHttpRequest = (options: IHttpRequestOptions) => Promise<unknown>;
@@ -34,7 +35,8 @@ export function sessionError(message: string): Error {
 }
 
 export function normalizeBaseUrl(raw: unknown): string {
-	const text = typeof raw === 'string' ? raw.trim().replace(/\/+$/, '') : '';
+	// Paths carry /v1 themselves: a Base URL copied with it would double it.
+	const text = typeof raw === 'string' ? raw.trim().replace(/\/+$/, '').replace(/\/v1$/i, '') : '';
 	if (!/^https?:\/\/[^/\s]+/i.test(text)) {
 		throw sessionError(
 			`The PortalDuct credential's Base URL must be an http(s) address such as https://api.example.com, got "${text}". PortalDuct gives each account its sandbox and production hosts.`,
@@ -72,7 +74,10 @@ async function exchange(
 		// Only the transport-level reason: the error object itself holds the request config.
 		unreachable = String((error as { code?: string }).code ?? (error as Error).message ?? error);
 	}
-	if (!response) return { problem: `PortalDuct could not be reached at ${baseUrl} (${unreachable})` };
+	if (!response) {
+		// Worded, not the raw code: n8n replaces messages that contain codes like ECONNREFUSED.
+		return { problem: `PortalDuct could not be reached at ${baseUrl}: ${networkWords[unreachable] ?? 'no answer came back'}` };
+	}
 	const { statusCode } = response;
 	if (statusCode < 200 || statusCode > 299) {
 		const { code, message } = readErrorBody(response.body);

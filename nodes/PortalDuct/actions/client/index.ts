@@ -3,7 +3,7 @@ import { createClient } from './create';
 import { getClientBalance } from './getBalance';
 
 export const clientResource: PortalDuctResource = {
-	option: { name: 'Client', value: 'client', description: 'A company a customer trades with (step 3)' },
+	option: { name: 'Client', value: 'client', description: 'A company a customer trades with, identified by your own UUID' },
 	actions: [createClient, getClientBalance],
 	// A literal default: n8n's linter and editor read it from the source.
 	operationPicker: {

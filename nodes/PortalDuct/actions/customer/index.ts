@@ -2,7 +2,7 @@ import type { PortalDuctResource } from '../types';
 import { createCustomer } from './create';
 
 export const customerResource: PortalDuctResource = {
-	option: { name: 'Customer', value: 'customer', description: 'A company using PortalDuct (step 2)' },
+	option: { name: 'Customer', value: 'customer', description: 'A company using PortalDuct, identified by your own UUID' },
 	actions: [createCustomer],
 	// A literal default: n8n's linter and editor read it from the source.
 	operationPicker: {

@@ -27,7 +27,7 @@ export const getManyInvoices = defineAction({
 		value: 'getMany',
 		action: 'Get many invoices of a connection',
 		description:
-			'Get the invoices PortalDuct collected from one portal connection of a client, newest pages followed automatically',
+			'Get the invoices PortalDuct collected from one portal connection of a client; with Return All, every page is fetched',
 	},
 	fields: [
 		uuidField(

@@ -4,7 +4,7 @@ import { getWebhook } from './get';
 import { removeWebhook } from './remove';
 
 export const webhookResource: PortalDuctResource = {
-	option: { name: 'Portal Login Webhook', value: 'webhook', description: 'Where PortalDuct sends portal connection status changes (step 5)' },
+	option: { name: 'Portal Login Webhook', value: 'webhook', description: 'Where PortalDuct sends portal connection status changes' },
 	actions: [registerWebhook, getWebhook, removeWebhook],
 	// A literal default: n8n's linter and editor read it from the source.
 	operationPicker: {
