@@ -1,6 +1,7 @@
-import axios, { AxiosInstance } from 'axios';
+import type { AxiosInstance } from 'axios';
 import { randomUUID } from 'node:crypto';
 import { Sandbox, startSandbox } from './index';
+import { loggedInApi } from './logged-in-api';
 
 let sandbox: Sandbox;
 let api: AxiosInstance;
@@ -8,9 +9,7 @@ let auth: { Authorization: string };
 
 beforeEach(async () => {
 	sandbox = await startSandbox();
-	api = axios.create({ baseURL: sandbox.url, validateStatus: () => true });
-	const res = await api.post('/v1/login', sandbox.login);
-	auth = { Authorization: `Bearer ${res.data.token}` };
+	({ api, auth } = await loggedInApi(sandbox));
 });
 
 afterEach(() => sandbox.close());
