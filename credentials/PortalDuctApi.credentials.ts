@@ -57,7 +57,7 @@ export class PortalDuctApi implements ICredentialType {
 			required: true,
 			placeholder: 'https://api.portalduct.example',
 			description:
-				'The API host of your PortalDuct environment (sandbox or production), e.g. https://api.portalduct.example, without /v1',
+				'The API host of your PortalDuct environment (sandbox or production), e.g. https://api.portalduct.example, without /v1. PortalDuct gives each account both hosts when it is set up; ask your PortalDuct contact if you do not have them.',
 		},
 		{
 			displayName: 'Email',
