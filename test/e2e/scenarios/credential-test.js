@@ -3,13 +3,11 @@
 // good data answers OK, a wrong password answers an Error whose message says the login was refused.
 const assert = require('node:assert/strict');
 const { CREDENTIAL_TYPE } = require('../lib/workflows');
+const { needsSandboxAndCredential } = require('../lib/requires');
 
 module.exports = {
 	name: 'credential-test',
-	requires: (ctx) =>
-		(!ctx.sandbox && 'no sandbox in the build (test/sandbox)') ||
-		(!ctx.credential && 'the package has no portalDuctApi credential') ||
-		null,
+	requires: needsSandboxAndCredential,
 	workflows: () => [],
 
 	async server(ctx, t) {

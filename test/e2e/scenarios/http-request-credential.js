@@ -6,6 +6,7 @@
 const assert = require('node:assert/strict');
 const { examples } = require('../lib/workflows');
 const { assertExecuted, nodeOutput } = require('../lib/n8n');
+const { needsSandboxAndCredential } = require('../lib/requires');
 
 const FILE = 'examples/http-request-credential.json';
 const HTTP_REQUEST = 'n8n-nodes-base.httpRequest';
@@ -14,10 +15,7 @@ const source = (ctx) => examples(ctx.repo).find((e) => e.source === FILE);
 
 module.exports = {
 	name: 'http-request-credential',
-	requires: (ctx) =>
-		(!ctx.sandbox && 'no sandbox in the build (test/sandbox)') ||
-		(!ctx.credential && 'the package has no portalDuctApi credential') ||
-		null,
+	requires: needsSandboxAndCredential,
 	workflows: (ctx) => (source(ctx) ? [{ role: 'httpRequest', ...source(ctx) }] : []),
 
 	async cli(ctx, t) {

@@ -10,6 +10,7 @@ const { examples, findNode } = require('../lib/workflows');
 const { assertExecuted, nodeOutput } = require('../lib/n8n');
 const { request } = require('../lib/http');
 const { sleep } = require('../lib/proc');
+const { needsSandboxAndCredential } = require('../lib/requires');
 
 const FILE = 'examples/invoice-sync.json';
 const NODE = 'n8n-nodes-portalduct.portalDuct';
@@ -93,10 +94,7 @@ function parseCsv(text) {
 
 module.exports = {
 	name: 'invoice-sync',
-	requires: (ctx) =>
-		(!ctx.sandbox && 'no sandbox in the build (test/sandbox)') ||
-		(!ctx.credential && 'the package has no portalDuctApi credential') ||
-		null,
+	requires: needsSandboxAndCredential,
 	workflows: (ctx) => (source(ctx) ? [{ role: 'invoiceSync', ...source(ctx) }] : []),
 
 	async after(ctx, t) {

@@ -3,6 +3,7 @@
 // sandbox ever issued: every stored execution (outputs and errors) and n8n's own log.
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
+const { needsSandbox } = require('../lib/requires');
 
 async function secretsOf(ctx) {
 	const { password, tokens } = await ctx.sandbox.client.call('GET', '/_sandbox/secrets');
@@ -15,7 +16,7 @@ function leaks(text, secrets) {
 
 module.exports = {
 	name: 'no-secrets',
-	requires: (ctx) => (!ctx.sandbox && 'no sandbox in the build (test/sandbox)') || null,
+	requires: needsSandbox,
 	workflows: () => [],
 
 	async server(ctx, t) {

@@ -5,6 +5,7 @@
 const assert = require('node:assert/strict');
 const { examples, findNode } = require('../lib/workflows');
 const { assertExecuted, nodeOutput } = require('../lib/n8n');
+const { needsNode } = require('../lib/requires');
 
 const FILE = 'examples/onboarding.json';
 const NODE = 'n8n-nodes-portalduct.portalDuct';
@@ -39,11 +40,7 @@ function assertOnboarded(result, workflow) {
 
 module.exports = {
 	name: 'onboarding',
-	requires: (ctx) =>
-		(!ctx.sandbox && 'no sandbox in the build (test/sandbox)') ||
-		(!ctx.credential && 'the package has no portalDuctApi credential') ||
-		(!ctx.pkg.nodes.some((n) => n.type === NODE) && `the package has no ${NODE} node`) ||
-		null,
+	requires: (ctx) => needsNode(ctx, NODE),
 	workflows: (ctx) => (source(ctx) ? [{ role: 'onboarding', ...source(ctx) }] : []),
 
 	async cli(ctx, t) {

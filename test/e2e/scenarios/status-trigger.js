@@ -6,6 +6,7 @@
 const assert = require('node:assert/strict');
 const { examples } = require('../lib/workflows');
 const { sleep, waitFor } = require('../lib/proc');
+const { needsNode } = require('../lib/requires');
 
 const FILE = 'examples/status-alerts.json';
 const TRIGGER = 'n8n-nodes-portalduct.portalDuctTrigger';
@@ -48,11 +49,7 @@ async function triggerRuns(ctx, workflowId, triggerName) {
 
 module.exports = {
 	name: 'status-trigger',
-	requires: (ctx) =>
-		(!ctx.sandbox && 'no sandbox in the build (test/sandbox)') ||
-		(!ctx.credential && 'the package has no portalDuctApi credential') ||
-		(!ctx.pkg.nodes.some((n) => n.type === TRIGGER) && `the package has no ${TRIGGER} node`) ||
-		null,
+	requires: (ctx) => needsNode(ctx, TRIGGER),
 	workflows: (ctx) => (source(ctx) ? [{ role: 'statusTrigger', ...source(ctx) }] : []),
 
 	async cli(ctx, t) {
