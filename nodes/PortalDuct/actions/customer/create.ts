@@ -14,13 +14,11 @@ export const createCustomer = defineAction({
 			'Create a Customer (a company using PortalDuct) with a UUID you choose, usually its ID in your own platform',
 	},
 	fields: [
-		{
-			...uuidField(
-				'customerUUID',
-				'Customer UUID',
-				'A UUID you choose for the new customer; reusing the ID of the company in your own platform keeps both systems aligned',
-			),
-		},
+		uuidField(
+			'customerUUID',
+			'Customer UUID',
+			'A UUID you choose for the new customer; reusing the ID of the company in your own platform keeps both systems aligned',
+		),
 		companyNameField('Acme Trade Finance', 'customer'),
 		contactExtrasField,
 		ifExistsField,
