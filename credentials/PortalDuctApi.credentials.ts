@@ -8,7 +8,8 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import { renewSession } from '../nodes/PortalDuct/transport/session';
+import { renewSession, sessionOwner } from '../nodes/PortalDuct/transport/session';
+import { renewOnce, sessionIdentity } from '../nodes/PortalDuct/transport/session-keeper';
 
 /**
  * PortalDuct logs in with email and password and hands out short-lived Bearer tokens.
@@ -50,6 +51,13 @@ export class PortalDuctApi implements ICredentialType {
 			default: '',
 		},
 		{
+			// Which Base URL and Email the session above was obtained for (see sessionOwner()).
+			displayName: 'Session Owner',
+			name: 'sessionOwner',
+			type: 'hidden',
+			default: '',
+		},
+		{
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',
@@ -79,25 +87,41 @@ export class PortalDuctApi implements ICredentialType {
 		},
 	];
 
+	/**
+	 * Runs when n8n finds no token or PortalDuct refused it. Requests of this process that meet the
+	 * same expired token share one renewal (see session-keeper), and a session obtained for another
+	 * Base URL or Email is never refreshed: the credential logs in again instead.
+	 */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		const session = await renewSession((options) => this.helpers.httpRequest(options), {
-			baseUrl: credentials.baseUrl as string,
-			email: credentials.email as string,
-			password: credentials.password as string,
-			refreshToken: (credentials.refreshToken as string) || undefined,
+		const owner = sessionOwner(credentials.baseUrl, credentials.email);
+		const identity = sessionIdentity(owner, credentials.password);
+		const stale = credentials.sessionOwner === owner ? String(credentials.accessToken ?? '') : '';
+		const session = await renewOnce(identity, stale, async () => {
+			const session = await renewSession((options) => this.helpers.httpRequest(options), {
+				baseUrl: credentials.baseUrl as string,
+				email: credentials.email as string,
+				password: credentials.password as string,
+				refreshToken: (credentials.refreshToken as string) || undefined,
+				sessionOwner: credentials.sessionOwner as string,
+			});
+			return {
+				accessToken: session.token,
+				refreshToken: session.refreshToken ?? '',
+				sessionExpiry: session.expiresAt ?? '',
+				sessionOwner: owner,
+			};
 		});
-		return {
-			accessToken: session.token,
-			refreshToken: session.refreshToken ?? '',
-			sessionExpiry: session.expiresAt ?? '',
-		};
+		return { ...session };
 	}
 
 	authenticate: IAuthenticateGeneric = {
 		type: 'generic',
 		properties: {
 			headers: {
-				Authorization: '=Bearer {{$credentials.accessToken}}',
+				// Only to the Base URL and Email the token was obtained for: after the user edits either,
+				// the old token is not sent (same string as sessionOwner() in transport/session.ts).
+				Authorization:
+					'={{ $credentials.sessionOwner === $credentials.baseUrl.trim().replace(/\\/+$/, "").replace(/\\/v1$/i, "") + "|" + $credentials.email.trim().toLowerCase() ? "Bearer " + $credentials.accessToken : "" }}',
 			},
 		},
 	};

@@ -13,6 +13,19 @@ import {
 import { actionProperties, findAction } from './actions';
 import { CREDENTIAL_TYPE } from './api';
 
+/** The error as n8n shows it for item `itemIndex`: API errors stay API errors (HTTP code kept). */
+function placeError(ctx: IExecuteFunctions, error: Error, itemIndex: number): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError) {
+		return new NodeApiError(ctx.getNode(), error as unknown as JsonObject, {
+			itemIndex,
+			message: error.message,
+			description: error.description ?? undefined,
+			httpCode: error.httpCode ?? undefined,
+		});
+	}
+	return new NodeOperationError(ctx.getNode(), error, { itemIndex });
+}
+
 export class PortalDuct implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'PortalDuct',
@@ -52,18 +65,21 @@ export class PortalDuct implements INodeType {
 			);
 		}
 		const continueOnFail = this.continueOnFail();
-		const errorItem = (error: Error, item: number): INodeExecutionData => ({
-			json: {
-				error: error.message,
-				...((error as { description?: string }).description
-					? { errorDescription: (error as { description?: string }).description }
-					: {}),
-				...((error as { httpCode?: string | null }).httpCode
-					? { httpCode: (error as { httpCode?: string }).httpCode }
-					: {}),
-			},
-			pairedItem: { item },
-		});
+		// "On Error: Continue (using error output)": n8n routes an item to the error output only
+		// when the item's `error` is set (n8n-core WorkflowExecute.handleNodeErrorOutput).
+		const toErrorOutput = this.getNode().onError === 'continueErrorOutput';
+		const errorItem = (error: Error, item: number): INodeExecutionData => {
+			const placed = placeError(this, error, item);
+			return {
+				json: {
+					error: placed.message,
+					...(placed.description ? { errorDescription: placed.description } : {}),
+					...(placed instanceof NodeApiError && placed.httpCode ? { httpCode: placed.httpCode } : {}),
+				},
+				pairedItem: { item },
+				...(toErrorOutput ? { error: placed } : {}),
+			};
+		};
 
 		// Every item's fields are checked before the first request, so a bad row stops the run
 		// before anything is created (or, continuing on fail, becomes an error item on its own).
@@ -73,7 +89,7 @@ export class PortalDuct implements INodeType {
 			try {
 				inputs[i] = action.read.call(this, i);
 			} catch (error) {
-				if (!continueOnFail) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: i });
+				if (!continueOnFail) throw placeError(this, error as Error, i);
 				refused.set(i, error as Error);
 			}
 		}
@@ -91,14 +107,8 @@ export class PortalDuct implements INodeType {
 					output.push({ json: json as IDataObject, pairedItem: { item: i } });
 				}
 			} catch (error) {
-				if (continueOnFail) {
-					output.push(errorItem(error as Error, i));
-					continue;
-				}
-				if (error instanceof NodeApiError) {
-					throw new NodeApiError(this.getNode(), error as unknown as JsonObject, { itemIndex: i });
-				}
-				throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: i });
+				if (!continueOnFail) throw placeError(this, error as Error, i);
+				output.push(errorItem(error as Error, i));
 			}
 		}
 		return [output];

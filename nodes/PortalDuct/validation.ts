@@ -44,7 +44,8 @@ export function readUuid(
 	if (typeof text !== 'string' || !UUID.test(text)) {
 		throw invalidField(ctx, itemIndex, label, 'a UUID like 3f2b8c1e-7d4a-4e2b-9c1f-0a5d6e7f8a9b', value);
 	}
-	return text.toLowerCase();
+	// Sent and output as the caller wrote it: an upper-case id of their platform round-trips.
+	return text;
 }
 
 export function readText(

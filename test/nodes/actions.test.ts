@@ -30,7 +30,8 @@ test('Customer > Create returns the customer PortalDuct stored', async () => {
 	expect(run.error).toBeUndefined();
 	const [out] = run.json('PortalDuct');
 	expect(out).toMatchObject({
-		customerUUID: id,
+		// As the caller wrote it (their platform's id round-trips); PortalDuct's echo is lower case.
+		customerUUID: id.toUpperCase(),
 		name: 'Acme Trade Finance',
 		email: 'ops@acme.example',
 		metadata: { crmId: 'A-1' },

@@ -55,7 +55,7 @@ const cases: Case[] = [
 	{ title: 'webhook URL that is not http(s)', params: () => ({ resource: 'webhook', operation: 'register', url: 'ftp://files.example' }), message: /^Item 0: "URL" must be an http\(s\) URL/, refusedLocally: true },
 	{ title: 'unknown client', params: () => balance('00000000-0000-4000-8000-000000000000'), message: /^PortalDuct has no client 00000000-0000-4000-8000-000000000000/, refusedLocally: false },
 	{ title: 'unknown connection', params: () => invoices({ connectionUuid: '00000000-0000-4000-8000-00000000000c' }), message: /^PortalDuct has no connection 00000000-0000-4000-8000-00000000000c/, refusedLocally: false },
-	{ title: 'client of an unknown customer', params: () => client({ customerUUID: '00000000-0000-4000-8000-0000000000cc' }), message: /^PortalDuct has no client .* \(or its customer 00000000-0000-4000-8000-0000000000cc\)/, refusedLocally: false },
+	{ title: 'client of an unknown customer', params: () => client({ customerUUID: '00000000-0000-4000-8000-0000000000cc' }), message: /^PortalDuct has no customer 00000000-0000-4000-8000-0000000000cc \(create the customer before its clients\)/, refusedLocally: false },
 	{ title: 'webhook URL PortalDuct refuses', params: () => ({ resource: 'webhook', operation: 'register', url: 'https://hooks.example.com/x' }), message: /^PortalDuct rejected the request: .+/, refusedLocally: false },
 	{
 		title: 'an HTML error page',

@@ -8,6 +8,8 @@ export type IfExists = 'error' | 'continue';
 
 export interface RecordInput {
 	body: IDataObject;
+	/** The caller's ids as written (their case kept), repeated in the output over PortalDuct's echo. */
+	ids: IDataObject;
 	ifExists: IfExists;
 }
 
@@ -31,6 +33,7 @@ export function readRecordInput(ctx: IExecuteFunctions, itemIndex: number, ids: 
 	if (metadata !== undefined) body[recordFields.metadata] = metadata;
 	return {
 		body,
+		ids,
 		ifExists: ctx.getNodeParameter('ifExists', itemIndex, 'error') as IfExists,
 	};
 }
@@ -42,7 +45,7 @@ export function readRecordInput(ctx: IExecuteFunctions, itemIndex: number, ids: 
  */
 export async function createRecord(
 	ctx: IExecuteFunctions,
-	request: { path: string; body: IDataObject; subject: string; ifExists: IfExists; itemIndex: number },
+	request: RecordInput & { path: string; subject: string; missing?: string; itemIndex: number },
 ): Promise<IDataObject> {
 	const answer = await portalDuctRequest.call(ctx, {
 		method: 'POST',
@@ -51,6 +54,7 @@ export async function createRecord(
 		resend: 'create',
 		itemIndex: request.itemIndex,
 		subject: request.subject,
+		missing: request.missing,
 		answers: request.ifExists === 'continue' ? [409] : undefined,
 	});
 	if (answer.landedEarlier) {
@@ -64,5 +68,5 @@ export async function createRecord(
 		typeof answer.body === 'object' && answer.body !== null && !Array.isArray(answer.body)
 			? (answer.body as IDataObject)
 			: request.body;
-	return { ...record, created: true, alreadyExisted: false };
+	return { ...record, ...request.ids, created: true, alreadyExisted: false };
 }

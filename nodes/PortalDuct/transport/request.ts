@@ -18,8 +18,9 @@ import {
 } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE, readErrorBody } from '../api';
+import { resolveCredential, type ResolvedCredential } from './credential';
 import { networkWords } from './network-words';
-import { normalizeBaseUrl, SESSION_ERROR_NAME } from './session';
+import { SESSION_ERROR_NAME } from './session';
 
 export type PortalDuctContext = IExecuteFunctions | IHookFunctions | ILoadOptionsFunctions;
 
@@ -36,8 +37,10 @@ export interface PortalDuctCall {
 	resend: 'read' | 'create';
 	/** Which item asked, for error placement. */
 	itemIndex?: number;
-	/** What the path names, in PortalDuct's words (e.g. `client 9f1c...`), for 404/409 wording. */
+	/** What the call creates or reads, in PortalDuct's words (e.g. `client 9f1c...`), for 409 wording. */
 	subject?: string;
+	/** What a 404 means is missing, when not the subject (e.g. the customer a client is created under). */
+	missing?: string;
 	/** Statuses that are answers rather than failures (e.g. 404 for "no registration"). */
 	answers?: number[];
 }
@@ -159,7 +162,7 @@ function toError(
 			'Ask PortalDuct to enable this feature for the account.',
 		],
 		404: [
-			`PortalDuct has no ${subject}${detail}`,
+			`PortalDuct has no ${call.missing ?? subject}${detail}`,
 			'Check the id: customer and client UUIDs are the ones you created them with, connection_uuid comes from PortalDuct (trigger events and balances list them).',
 		],
 		409: [
@@ -187,18 +190,24 @@ function toError(
 
 async function sendOnce(
 	ctx: PortalDuctContext,
-	baseUrl: string,
+	credential: ResolvedCredential,
 	call: PortalDuctCall,
 ): Promise<{ answer?: PortalDuctAnswer; failure?: Failure }> {
 	try {
-		const response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, {
-			method: call.method,
-			url: `${baseUrl}${call.path}`,
-			body: call.body,
-			qs: call.qs,
-			json: true,
-			returnFullResponse: true,
-		})) as { statusCode: number; body: unknown };
+		const response = (await ctx.helpers.httpRequestWithAuthentication.call(
+			ctx,
+			CREDENTIAL_TYPE,
+			{
+				method: call.method,
+				url: `${credential.baseUrl}${call.path}`,
+				body: call.body,
+				qs: call.qs,
+				json: true,
+				returnFullResponse: true,
+			},
+			// The copy resolved for this item: n8n neither loads it again (for item 0) nor decrypts twice.
+			{ credentialsDecrypted: credential.decrypted },
+		)) as { statusCode: number; body: unknown };
 		return { answer: { status: response.statusCode, body: response.body } };
 	} catch (error) {
 		// Kept as data, not rethrown: the caller decides between retry and a clean error.
@@ -210,22 +219,14 @@ export async function portalDuctRequest(
 	this: PortalDuctContext,
 	call: PortalDuctCall,
 ): Promise<PortalDuctAnswer> {
-	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
-	let baseUrl: string;
-	try {
-		baseUrl = normalizeBaseUrl(credentials.baseUrl);
-	} catch (error) {
-		throw new NodeOperationError(this.getNode(), (error as Error).message, {
-			itemIndex: call.itemIndex,
-		});
-	}
+	const credential = await resolveCredential(this, call.itemIndex);
 	let tries = 0;
 	let rateLimited = 0;
 	let transient = 0;
 	let answerLost = false;
 	for (;;) {
 		tries++;
-		const { answer, failure } = await sendOnce(this, baseUrl, call);
+		const { answer, failure } = await sendOnce(this, credential, call);
 		if (answer) {
 			if (typeof answer.body === 'string' && answer.body.trim() !== '') {
 				throw new NodeApiError(this.getNode(), { message: 'not JSON' } as JsonObject, {

@@ -17,6 +17,8 @@ export interface SessionCredentials {
 	email: string;
 	password: string;
 	refreshToken?: string;
+	/** `sessionOwner(baseUrl, email)` of the session the refresh token belongs to. */
+	sessionOwner?: string;
 }
 
 export interface Session extends TokenSet {
@@ -43,6 +45,16 @@ export function normalizeBaseUrl(raw: unknown): string {
 		);
 	}
 	return text;
+}
+
+/**
+ * Who a session belongs to: `<Base URL as normalized>|<email, lower case>`, e.g.
+ * `https://api.example.com|ap@acme.com`. A token or refresh token obtained for one owner is never
+ * sent anywhere else: after the user edits the Base URL or Email, the kept session counts as none.
+ * The credential's `authenticate` computes the same string in an n8n expression (keep both alike).
+ */
+export function sessionOwner(baseUrl: unknown, email: unknown): string {
+	return `${normalizeBaseUrl(baseUrl)}|${String(email ?? '').trim().toLowerCase()}`;
 }
 
 interface Exchange {
@@ -119,19 +131,20 @@ export async function logIn(
 	throw sessionError(`PortalDuct login for ${email} failed: ${result.problem}.`);
 }
 
+/** What a refresh attempt came to: a session, or the HTTP status and the reason it did not. */
+export interface RefreshOutcome {
+	session?: Session;
+	/** HTTP status of a refusal; undefined when PortalDuct could not be reached. */
+	status?: number;
+	problem?: string;
+}
+
 export async function refresh(
 	httpRequest: PlainHttpRequest,
 	baseUrl: string,
 	refreshToken: string,
-): Promise<Session | undefined> {
-	const result = await exchange(
-		httpRequest,
-		normalizeBaseUrl(baseUrl),
-		paths.renewal,
-		{ refreshToken },
-		'refresh',
-	);
-	return result.session;
+): Promise<RefreshOutcome> {
+	return await exchange(httpRequest, normalizeBaseUrl(baseUrl), paths.renewal, { refreshToken }, 'refresh');
 }
 
 /**
@@ -142,9 +155,11 @@ export async function renewSession(
 	httpRequest: PlainHttpRequest,
 	credentials: SessionCredentials,
 ): Promise<Session> {
-	if (credentials.refreshToken) {
+	// A refresh token from another Base URL or Email must not travel there: log in instead.
+	const owned = credentials.sessionOwner === sessionOwner(credentials.baseUrl, credentials.email);
+	if (credentials.refreshToken && owned) {
 		const refreshed = await refresh(httpRequest, credentials.baseUrl, credentials.refreshToken);
-		if (refreshed) return refreshed;
+		if (refreshed.session) return refreshed.session;
 	}
 	return await logIn(httpRequest, credentials);
 }

@@ -18,7 +18,7 @@ export const getToken = defineAction({
 		return { includeToken: this.getNodeParameter('includeToken', itemIndex, false) as boolean };
 	},
 	async execute(input, itemIndex) {
-		const credentials = await readSessionCredentials(this);
+		const credentials = await readSessionCredentials(this, itemIndex);
 		const session = await logIn((options) => this.helpers.httpRequest(options), credentials).catch(
 			(error: Error) => {
 				throw new NodeOperationError(this.getNode(), error.message, { itemIndex });

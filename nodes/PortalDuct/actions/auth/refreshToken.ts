@@ -1,8 +1,31 @@
 import { NodeOperationError } from 'n8n-workflow';
 
-import { refresh } from '../../transport/session';
+import { paths } from '../../api';
+import { refresh, type RefreshOutcome } from '../../transport/session';
 import { defineAction } from '../types';
 import { includeTokenField, readSessionCredentials, sessionOutput } from './session-output';
+
+/** Says why a refresh did not give a session: refused, no such endpoint, or no answer. */
+function refusalWords(outcome: RefreshOutcome, baseUrl: string): [string, string] {
+	if (outcome.status === 400 || outcome.status === 401 || outcome.status === 403) {
+		return [
+			`PortalDuct refused the refresh token (${outcome.problem}); refresh tokens work only once and expire`,
+			'Use Get Token to start a new session. The credential logs in again by itself when its own refresh token is refused.',
+		];
+	}
+	if (outcome.status === 404 || outcome.status === 405) {
+		return [
+			`PortalDuct has no refresh endpoint ${paths.renewal} at ${baseUrl} (HTTP ${outcome.status})`,
+			'This PortalDuct environment does not refresh tokens that way, so the credential falls back to logging in with its email and password whenever a token expires. Use Get Token for a new token.',
+		];
+	}
+	return [
+		`The refresh token could not be traded: ${outcome.problem ?? 'no answer came back'}`,
+		outcome.status === undefined
+			? 'Check the Base URL of the PortalDuct credential and that PortalDuct is up.'
+			: 'Running the workflow again later usually works; the credential logs in again by itself if refreshing keeps failing.',
+	];
+}
 
 export const refreshToken = defineAction({
 	resource: 'auth',
@@ -32,7 +55,7 @@ export const refreshToken = defineAction({
 		};
 	},
 	async execute(input, itemIndex) {
-		const credentials = await readSessionCredentials(this);
+		const credentials = await readSessionCredentials(this, itemIndex);
 		const token = input.refreshToken || credentials.refreshToken;
 		if (!token) {
 			throw new NodeOperationError(
@@ -45,14 +68,12 @@ export const refreshToken = defineAction({
 				},
 			);
 		}
-		const session = await refresh((options) => this.helpers.httpRequest(options), credentials.baseUrl, token);
-		if (!session) {
-			throw new NodeOperationError(
-				this.getNode(),
-				`Item ${itemIndex}: PortalDuct refused the refresh token (refresh tokens work only once and expire)`,
-				{ itemIndex, description: 'Use Get Token to start a new session.' },
-			);
+		const outcome = await refresh((options) => this.helpers.httpRequest(options), credentials.baseUrl, token);
+		if (!outcome.session) {
+			const [message, description] = refusalWords(outcome, credentials.baseUrl);
+			throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: ${message}`, { itemIndex, description });
 		}
+		const session = outcome.session;
 		return sessionOutput(session, input.includeToken);
 	},
 });

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE } from '../../api';
+import { resolveCredential } from '../../transport/credential';
 import type { Session, SessionCredentials } from '../../transport/session';
 
 export const includeTokenField: INodeProperties = {
@@ -24,10 +24,12 @@ export function sessionOutput(session: Session, includeToken: boolean): IDataObj
 	};
 }
 
-export async function readSessionCredentials(ctx: IExecuteFunctions): Promise<SessionCredentials> {
-	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+/** The credential as it resolves for the item, with the refresh token only if it belongs here. */
+export async function readSessionCredentials(ctx: IExecuteFunctions, itemIndex: number): Promise<SessionCredentials> {
+	const { baseUrl, decrypted } = await resolveCredential(ctx, itemIndex);
+	const credentials = decrypted.data ?? {};
 	return {
-		baseUrl: credentials.baseUrl as string,
+		baseUrl,
 		email: credentials.email as string,
 		password: credentials.password as string,
 		refreshToken: (credentials.refreshToken as string) || undefined,

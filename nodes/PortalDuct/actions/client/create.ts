@@ -38,10 +38,11 @@ export const createClient = defineAction({
 	},
 	async execute(input, itemIndex) {
 		return await createRecord(this, {
+			...input,
 			path: paths.addNewCustomerClient,
-			body: input.body,
-			subject: `client ${input.body[clientFields.id]} (or its customer ${input.body[clientFields.customerId]})`,
-			ifExists: input.ifExists,
+			subject: `client ${input.body[clientFields.id]}`,
+			// [assumed] 404 to a client create: its customer does not exist.
+			missing: `customer ${input.body[clientFields.customerId]} (create the customer before its clients)`,
 			itemIndex,
 		});
 	},

@@ -51,12 +51,13 @@ export const getClientBalance = defineAction({
 			itemIndex,
 			subject: `client ${input.clientUUID}`,
 		});
-		const balance = answer.body as IDataObject;
+		// The client's id as the caller wrote it, not PortalDuct's echo (which may differ in case).
+		const balance: IDataObject = { ...(answer.body as IDataObject), clientUUID: input.clientUUID };
 		if (!input.perConnection) return balance;
 		const { byPortal, ...client } = balance;
 		const connections = Array.isArray(byPortal) ? (byPortal as IDataObject[]) : [];
 		return connections.map((connection) => ({
-			clientUUID: client.clientUUID ?? input.clientUUID,
+			clientUUID: client.clientUUID,
 			currency: client.currency,
 			asOf: client.asOf,
 			...connection,

@@ -30,10 +30,9 @@ export const createCustomer = defineAction({
 	},
 	async execute(input, itemIndex) {
 		return await createRecord(this, {
+			...input,
 			path: paths.addNewCustomer,
-			body: input.body,
 			subject: `customer ${input.body[customerFields.id]}`,
-			ifExists: input.ifExists,
 			itemIndex,
 		});
 	},

@@ -1,0 +1,69 @@
+/**
+ * The PortalDuct credential as it resolves for one item, with the session to use for it.
+ *
+ * Resolved per item because a credential field may be an expression of the item (a Base URL that
+ * picks the environment from `$json`): n8n resolves it with the item index it is given, while its
+ * `httpRequestWithAuthentication` would load it again for item 0. So the transport loads it here
+ * and hands the loaded copy to n8n (`credentialsDecrypted`), which also saves a second load.
+ */
+import {
+	NodeOperationError,
+	type ICredentialDataDecryptedObject,
+	type ICredentialsDecrypted,
+	type IExecuteFunctions,
+	type IHookFunctions,
+	type ILoadOptionsFunctions,
+} from 'n8n-workflow';
+
+import { CREDENTIAL_TYPE } from '../api';
+import { normalizeBaseUrl, sessionOwner } from './session';
+import { expiryOf, keptSession, sessionIdentity } from './session-keeper';
+
+export interface ResolvedCredential {
+	/** The Base URL without trailing slash or /v1, e.g. `https://api.example.com`. */
+	baseUrl: string;
+	/**
+	 * What n8n's request helper takes as `credentialsDecrypted`. Its `data` holds the session to
+	 * send: n8n writes a renewed session into it, so later requests of the same item reuse it.
+	 */
+	decrypted: ICredentialsDecrypted;
+}
+
+type CredentialContext = IExecuteFunctions | IHookFunctions | ILoadOptionsFunctions;
+
+/**
+ * Loads the credential for `itemIndex` (item 0 where the context has no items) and picks the
+ * session: the stored one only if it was obtained for this Base URL and Email; the one this
+ * process holds for the same identity when that is newer; else none, so n8n logs in first.
+ * Throws NodeOperationError when the Base URL is not an http(s) address.
+ */
+export async function resolveCredential(ctx: CredentialContext, itemIndex?: number): Promise<ResolvedCredential> {
+	const data = (await (ctx as IExecuteFunctions).getCredentials(
+		CREDENTIAL_TYPE,
+		itemIndex,
+	)) as ICredentialDataDecryptedObject;
+	let baseUrl: string;
+	let owner: string;
+	try {
+		baseUrl = normalizeBaseUrl(data.baseUrl);
+		owner = sessionOwner(baseUrl, data.email);
+	} catch (error) {
+		throw new NodeOperationError(ctx.getNode(), (error as Error).message, { itemIndex });
+	}
+	if (data.sessionOwner !== owner) {
+		// Obtained for another Base URL or Email: nothing of it may be sent here.
+		Object.assign(data, { accessToken: '', refreshToken: '', sessionExpiry: '' });
+	}
+	const held = keptSession(sessionIdentity(owner, data.password));
+	if (held && (data.accessToken === '' || expiryOf(held) >= expiryOf(data))) Object.assign(data, held);
+	const reference = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
+	return {
+		baseUrl,
+		decrypted: {
+			id: reference?.id ?? '',
+			name: reference?.name ?? CREDENTIAL_TYPE,
+			type: CREDENTIAL_TYPE,
+			data,
+		},
+	};
+}
