@@ -65,20 +65,25 @@ export class PortalDuct implements INodeType {
 			);
 		}
 		const continueOnFail = this.continueOnFail();
-		// "On Error: Continue (using error output)": n8n routes an item to the error output only
-		// when the item's `error` is set (n8n-core WorkflowExecute.handleNodeErrorOutput).
+		// "On Error: Continue (using error output)": n8n routes an item to the error output when its
+		// json holds only `error`, `message` and `details` (n8n-core WorkflowExecute
+		// .handleNodeErrorOutput), then adds the input row's fields. Setting the item's `error`
+		// instead would route it too, but n8n then cuts its json down to the message alone.
 		const toErrorOutput = this.getNode().onError === 'continueErrorOutput';
 		const errorItem = (error: Error, item: number): INodeExecutionData => {
 			const placed = placeError(this, error, item);
-			return {
-				json: {
-					error: placed.message,
-					...(placed.description ? { errorDescription: placed.description } : {}),
-					...(placed instanceof NodeApiError && placed.httpCode ? { httpCode: placed.httpCode } : {}),
-				},
-				pairedItem: { item },
-				...(toErrorOutput ? { error: placed } : {}),
+			const said: IDataObject = {
+				...(placed instanceof NodeApiError && placed.httpCode ? { httpCode: placed.httpCode } : {}),
+				...(placed.description ? { description: placed.description } : {}),
 			};
+			const json: IDataObject = toErrorOutput
+				? { error: placed.message, details: said }
+				: {
+						error: placed.message,
+						...(said.description ? { errorDescription: said.description } : {}),
+						...(said.httpCode ? { httpCode: said.httpCode } : {}),
+					};
+			return { json, pairedItem: { item } };
 		};
 
 		// Every item's fields are checked before the first request, so a bad row stops the run

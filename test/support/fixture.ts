@@ -6,7 +6,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { createHarness, type Harness, type RunResult } from '../harness';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../sandbox';
-import { CREDENTIAL_ID, itemsOf, singleAction } from './workflows';
+import { CREDENTIAL_ID, itemsOf, singleAction, type OnErrorSetting } from './workflows';
 
 let shared: Promise<Harness> | undefined;
 export function harness(): Promise<Harness> {
@@ -63,7 +63,10 @@ export interface World {
 	sandbox: Sandbox;
 	harness: Harness;
 	/** Runs one PortalDuct action over the given input rows (default: one empty item). */
-	act(parameters: IDataObject, options?: { rows?: IDataObject[]; continueOnFail?: boolean }): Promise<RunResult>;
+	act(
+		parameters: IDataObject,
+		options?: { rows?: IDataObject[]; continueOnFail?: boolean; onError?: OnErrorSetting },
+	): Promise<RunResult>;
 	/** What n8n would have stored for the credential (tokens included). */
 	storedCredential(): IDataObject;
 	close(): Promise<void>;
@@ -83,10 +86,12 @@ export async function world(options: SandboxOptions & { password?: string } = {}
 	return {
 		sandbox,
 		harness: h,
-		async act(parameters, { rows, continueOnFail } = {}) {
+		async act(parameters, { rows, continueOnFail, onError } = {}) {
 			const logsBefore = h.logs.length;
-			const run = await h.run(singleAction(parameters, { continueOnFail }), {
-				startNode: 'PortalDuct',
+			const run = await h.run(singleAction(parameters, { continueOnFail, onError }), {
+				// From the trigger, as n8n runs it: the node then has a source (the error output merges the
+				// input row's fields by it).
+				startNode: 'Start',
 				items: itemsOf(rows ?? [{}]),
 			});
 			// Runs where the user handed over or asked for a token show it by design (n8n also keeps

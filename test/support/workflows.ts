@@ -18,8 +18,15 @@ export interface WorkflowJson {
 	settings?: IDataObject;
 }
 
+/** n8n's node setting "On Error": stop, continue (using regular output), continue (using error output). */
+export type OnErrorSetting = 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
+
 /** A manual trigger into one PortalDuct node called "PortalDuct". */
-export function singleAction(parameters: IDataObject, options: { continueOnFail?: boolean } = {}): WorkflowJson {
+export function singleAction(
+	parameters: IDataObject,
+	options: { continueOnFail?: boolean; onError?: OnErrorSetting } = {},
+): WorkflowJson {
+	const onError = options.onError ?? (options.continueOnFail ? 'continueRegularOutput' : undefined);
 	return {
 		name: 'test',
 		nodes: [
@@ -39,7 +46,7 @@ export function singleAction(parameters: IDataObject, options: { continueOnFail?
 				position: [200, 0],
 				parameters,
 				credentials: credentialRef,
-				...(options.continueOnFail ? { onError: 'continueRegularOutput' } : {}),
+				...(onError ? { onError } : {}),
 			},
 		],
 		connections: { Start: { main: [[{ node: 'PortalDuct', type: 'main', index: 0 }]] } },

@@ -20,7 +20,7 @@ import {
 import { CREDENTIAL_TYPE, readErrorBody } from '../api';
 import { resolveCredential, type ResolvedCredential } from './credential';
 import { networkWords } from './network-words';
-import { SESSION_ERROR_NAME } from './session';
+import { SESSION_ERROR_NAME, SESSION_HINT } from './session';
 
 export type PortalDuctContext = IExecuteFunctions | IHookFunctions | ILoadOptionsFunctions;
 
@@ -132,7 +132,7 @@ function toError(
 	const node = ctx.getNode();
 	const itemIndex = call.itemIndex;
 	if (failure.sessionMessage) {
-		return new NodeOperationError(node, failure.sessionMessage, { itemIndex });
+		return new NodeOperationError(node, failure.sessionMessage, { itemIndex, description: SESSION_HINT });
 	}
 	const subject = call.subject ?? 'the requested record';
 	const where = `${call.method} ${call.path}`;

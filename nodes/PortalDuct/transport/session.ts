@@ -30,6 +30,10 @@ export interface Session extends TokenSet {
 /** Marks a login or refresh failure so callers can tell it apart from an API error. */
 export const SESSION_ERROR_NAME = 'PortalDuctSessionError';
 
+/** The hint every login or refresh failure carries for the user. */
+export const SESSION_HINT =
+	'Check the PortalDuct credential: its Base URL (the sandbox or production host of this account), Email and Password.';
+
 export function sessionError(message: string): Error {
 	const error = new Error(message);
 	error.name = SESSION_ERROR_NAME;
