@@ -21,7 +21,7 @@ import type {
 export const USER_AGENT = 'PortalDuct-Sandbox/1';
 export const SIGNATURE_HEADER = 'X-PortalDuct-Signature';
 
-/** `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>` (CONTRACT.md, assumed). */
+/** `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>` (the assumed scheme of the API notes). */
 export function signatureHeader(secret: string, body: string, unixSeconds: number): string {
 	const v1 = createHmac('sha256', secret).update(`${unixSeconds}.${body}`).digest('hex');
 	return `t=${unixSeconds},v1=${v1}`;

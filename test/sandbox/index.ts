@@ -1,5 +1,5 @@
 /**
- * The local PortalDuct sandbox: a real HTTP server with in-memory state implementing CONTRACT.md,
+ * The local PortalDuct sandbox: a real HTTP server with in-memory state implementing PortalDuct's API,
  * plus /_sandbox control endpoints and a /collector page. One instance per test, on a free port:
  *
  *   const sandbox = await startSandbox({ connectionDecisionDelayMs: 50 });

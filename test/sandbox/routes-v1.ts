@@ -1,4 +1,4 @@
-/** The PortalDuct /v1 API as CONTRACT.md describes it. */
+/** The PortalDuct /v1 API, as this project builds against it. */
 import type { SandboxCore } from './core';
 import { SandboxError, badRequest, conflict, notFound } from './errors';
 import { Route, RequestContext, json, noContent } from './http-util';

@@ -21,7 +21,7 @@ export function issueTokens(state: SandboxState): IssuedTokens {
 	return { token, refreshToken, expiresIn: state.settings.tokenLifetimeSeconds };
 }
 
-/** The login/refresh body in the shape chosen by tokenResponseStyle (CONTRACT.md lists the variants). */
+/** The login/refresh body in the shape chosen by tokenResponseStyle (the API notes list the variants). */
 export function tokenResponse(state: SandboxState, issued: IssuedTokens): Record<string, unknown> {
 	const { token, refreshToken, expiresIn } = issued;
 	switch (state.settings.tokenResponseStyle) {

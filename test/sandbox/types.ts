@@ -1,6 +1,6 @@
 /**
- * Public types of the local PortalDuct sandbox. Field names of the /v1 shapes follow
- * /work/shared/portalduct/CONTRACT.md; the rest (settings, control, stats) is the sandbox's own.
+ * Public types of the local PortalDuct sandbox. Field names of the /v1 shapes follow PortalDuct's API
+ * as this project builds against it; the rest (settings, control, stats) is the sandbox's own.
  */
 
 export type TokenResponseStyle = 'token' | 'accessToken' | 'access_token' | 'data';
