@@ -82,17 +82,30 @@ function parsePositiveInt(raw: string | null, field: string, fallback: number, m
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 25;
 
+/**
+ * GET /v1/getClientInvoices/:connection_uuid. A pageSize above the contract's maximum (100) is a 400;
+ * up to it, the server serves at most invoicesMaxPageSize and reports the size it used, as a real
+ * server that caps does. invoicesIgnorePage, invoicesReportPageSize and invoicesReportTotal make
+ * the paging lie in the ways a client must cope with.
+ */
 export function invoicesResponse(state: SandboxState, connectionUuid: string, query: URLSearchParams): unknown {
-	const paged = state.settings.invoicesResponseStyle === 'paged';
-	// A non-paging API ignores page parameters it does not know, so they are only checked when paged.
-	const page = paged ? parsePositiveInt(query.get('page'), 'page', 1) : 1;
-	const pageSize = paged ? parsePositiveInt(query.get('pageSize'), 'pageSize', DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE) : 0;
+	const settings = state.settings;
+	const paged = settings.invoicesResponseStyle === 'paged';
+	// A non-paging API ignores page parameters it does not know, so they are only checked when paged;
+	// likewise a server that ignores `page` does not check it.
+	const page = paged && !settings.invoicesIgnorePage ? parsePositiveInt(query.get('page'), 'page', 1) : 1;
+	const asked = paged ? parsePositiveInt(query.get('pageSize'), 'pageSize', DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE) : 0;
 	if (!state.connections.has(connectionUuid)) throw notFound(`Connection ${connectionUuid} not found`);
 	const all = state.invoices.get(connectionUuid) ?? [];
 	// The 'array' style returns everything on every call (page=2 included), like a real non-paging API.
 	if (!paged) return all.map(copyInvoice);
+	const pageSize = Math.min(asked, settings.invoicesMaxPageSize);
 	const from = (page - 1) * pageSize;
-	return { data: all.slice(from, from + pageSize).map(copyInvoice), page, pageSize, total: all.length };
+	const body: Record<string, unknown> = { data: all.slice(from, from + pageSize).map(copyInvoice), page };
+	if (settings.invoicesReportPageSize) body.pageSize = pageSize;
+	// A server that ignores `page` has no notion of pages to count, so it reports no total either.
+	if (settings.invoicesReportTotal && !settings.invoicesIgnorePage) body.total = all.length;
+	return body;
 }
 
 const copyInvoice = (invoice: Invoice): Invoice => ({ ...invoice });

@@ -1,4 +1,5 @@
 import { badRequest } from './errors';
+import { MAX_PAGE_SIZE } from './invoices';
 import type { SandboxSettings } from './types';
 
 export const DEFAULT_SETTINGS: Readonly<SandboxSettings> = Object.freeze({
@@ -12,10 +13,15 @@ export const DEFAULT_SETTINGS: Readonly<SandboxSettings> = Object.freeze({
 	tokenResponseStyle: 'token',
 	invoicesResponseStyle: 'paged',
 	refreshRefused: false,
+	invoicesIgnorePage: false,
+	invoicesMaxPageSize: 100,
+	invoicesReportPageSize: true,
+	invoicesReportTotal: true,
 });
 
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const nonNegative = (v: unknown) => isNumber(v) && v >= 0;
+const isBoolean: [(v: unknown) => boolean, string] = [(v) => typeof v === 'boolean', 'a boolean'];
 
 /** One check per setting; the message says what is expected. */
 const CHECKS: { [K in keyof SandboxSettings]: [(v: unknown) => boolean, string] } = {
@@ -27,14 +33,22 @@ const CHECKS: { [K in keyof SandboxSettings]: [(v: unknown) => boolean, string] 
 		(v) => Array.isArray(v) && v.every(nonNegative),
 		'an array of numbers of milliseconds >= 0 (one per retry)',
 	],
-	allowAnyWebhookHost: [(v) => typeof v === 'boolean', 'a boolean'],
+	allowAnyWebhookHost: isBoolean,
 	invoicesOnSuccess: [(v) => Number.isInteger(v) && (v as number) >= 0, 'an integer >= 0'],
 	tokenResponseStyle: [
 		(v) => v === 'token' || v === 'accessToken' || v === 'access_token' || v === 'data',
 		"one of 'token', 'accessToken', 'access_token', 'data'",
 	],
 	invoicesResponseStyle: [(v) => v === 'paged' || v === 'array', "'paged' or 'array'"],
-	refreshRefused: [(v) => typeof v === 'boolean', 'a boolean'],
+	refreshRefused: isBoolean,
+	invoicesIgnorePage: isBoolean,
+	// The contract's maximum stays the limit of what a client may ask for; this caps what is served.
+	invoicesMaxPageSize: [
+		(v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= MAX_PAGE_SIZE,
+		`an integer from 1 to ${MAX_PAGE_SIZE}`,
+	],
+	invoicesReportPageSize: isBoolean,
+	invoicesReportTotal: isBoolean,
 };
 
 /** Validates a partial settings object; unknown keys are refused so typos do not pass silently. */

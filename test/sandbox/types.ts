@@ -19,6 +19,14 @@ export interface SandboxSettings {
 	invoicesResponseStyle: InvoicesResponseStyle;
 	/** Every POST /v1/refreshToken answers 401 (forces the client back to login). */
 	refreshRefused: boolean;
+	/** Paged invoices ignore `page`: every request gets page 1 (page: 1, pageSize, no total). */
+	invoicesIgnorePage: boolean;
+	/** Paged invoices: the most served per page (1 to 100); a larger pageSize up to 100 is capped to it. */
+	invoicesMaxPageSize: number;
+	/** Paged invoices carry `pageSize` (the size actually used). */
+	invoicesReportPageSize: boolean;
+	/** Paged invoices carry `total`. */
+	invoicesReportTotal: boolean;
 }
 
 export interface SandboxOptions {
@@ -50,6 +58,14 @@ export interface SandboxOptions {
 	invoicesResponseStyle?: InvoicesResponseStyle;
 	/** Default false. */
 	refreshRefused?: boolean;
+	/** Default false. */
+	invoicesIgnorePage?: boolean;
+	/** Default 100 (the contract's maximum). */
+	invoicesMaxPageSize?: number;
+	/** Default true. */
+	invoicesReportPageSize?: boolean;
+	/** Default true. */
+	invoicesReportTotal?: boolean;
 }
 
 export interface Customer {
