@@ -27,11 +27,15 @@ import type { FaultKind, LogEntry, SandboxControl } from './types';
 /** n8n opens a connection per request; idle keep-alive sockets should not pile up. */
 export const KEEP_ALIVE_TIMEOUT_MS = 1000;
 
+const REFRESH_PATH = '/v1/refreshToken';
+
 const isUnder = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
 
 export function createHttpServer(core: SandboxCore, control: SandboxControl): http.Server {
 	const { state, timers } = core;
 	const v1 = v1Routes(core);
+	// refreshEndpoint: false is an API without the endpoint, so the route is gone (404), not refused.
+	const v1WithoutRefresh = v1.filter((route) => route.pattern !== REFRESH_PATH);
 	const collector = collectorRoutes(core);
 	const controlEndpoints = controlRoutes(core, control);
 
@@ -108,7 +112,7 @@ export function createHttpServer(core: SandboxCore, control: SandboxControl): ht
 			return sendReply(res, json(404, { error: 'not_found', message: `No route ${method} ${path}` }));
 		}
 
-		const routes = isV1 ? v1 : collector;
+		const routes = isV1 ? (state.settings.refreshEndpoint ? v1 : v1WithoutRefresh) : collector;
 		const match = matchRoute(routes, method, path);
 		const counters = state.counters;
 		const key = `${method} ${match.pattern ?? '(unmatched)'}`;

@@ -17,6 +17,8 @@ export const DEFAULT_SETTINGS: Readonly<SandboxSettings> = Object.freeze({
 	invoicesMaxPageSize: 100,
 	invoicesReportPageSize: true,
 	invoicesReportTotal: true,
+	refreshEndpoint: true,
+	singleSession: false,
 });
 
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -49,6 +51,8 @@ const CHECKS: { [K in keyof SandboxSettings]: [(v: unknown) => boolean, string] 
 	],
 	invoicesReportPageSize: isBoolean,
 	invoicesReportTotal: isBoolean,
+	refreshEndpoint: isBoolean,
+	singleSession: isBoolean,
 };
 
 /** Validates a partial settings object; unknown keys are refused so typos do not pass silently. */

@@ -11,10 +11,13 @@ export interface IssuedTokens {
 
 const newToken = (prefix: string) => `${prefix}_${randomBytes(24).toString('hex')}`;
 
+/** A new session (login or refresh). With singleSession it ends every access token issued before. */
 export function issueTokens(state: SandboxState): IssuedTokens {
 	const now = Date.now();
 	const token = newToken('pdat');
 	const refreshToken = newToken('pdrt');
+	// Older refresh tokens stay usable: the displaced session can refresh back in, as on such APIs.
+	if (state.settings.singleSession) state.tokens.access.clear();
 	state.tokens.access.set(token, { issuedAt: now });
 	state.tokens.refresh.set(refreshToken, { issuedAt: now, used: false });
 	state.tokens.issued.push(token, refreshToken);

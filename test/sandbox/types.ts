@@ -27,6 +27,10 @@ export interface SandboxSettings {
 	invoicesReportPageSize: boolean;
 	/** Paged invoices carry `total`. */
 	invoicesReportTotal: boolean;
+	/** False: POST /v1/refreshToken does not exist (404, the unknown-route answer). */
+	refreshEndpoint: boolean;
+	/** A successful login or refresh ends every access token issued before it. */
+	singleSession: boolean;
 }
 
 export interface SandboxOptions {
@@ -66,6 +70,10 @@ export interface SandboxOptions {
 	invoicesReportPageSize?: boolean;
 	/** Default true. */
 	invoicesReportTotal?: boolean;
+	/** Default true. */
+	refreshEndpoint?: boolean;
+	/** Default false. */
+	singleSession?: boolean;
 }
 
 export interface Customer {
