@@ -1,6 +1,6 @@
 /**
- * The HTTP server: counts and logs traffic, applies latency and injected faults, routes to /v1,
- * /collector or /_sandbox, and sends the handler's reply.
+ * The HTTP server: counts and logs traffic, notes token provenance, applies latency and injected
+ * faults, routes to /v1, /collector or /_sandbox, and sends the handler's reply.
  */
 import * as http from 'node:http';
 import { collectorRoutes } from './collector';
@@ -18,6 +18,7 @@ import {
 	readBody,
 	sendReply,
 } from './http-util';
+import { accessTokenProvenance, refreshTokenProvenance } from './provenance';
 import { controlRoutes } from './routes-control';
 import { v1Routes } from './routes-v1';
 import { LOG_LIMIT, nowIso } from './state';
@@ -29,6 +30,24 @@ export const KEEP_ALIVE_TIMEOUT_MS = 1000;
 
 const REFRESH_PATH = '/v1/refreshToken';
 
+/** The request body, read once whoever asks first (provenance or the handler). */
+function bodyOnce(req: http.IncomingMessage): () => Promise<string> {
+	let reading: Promise<string> | undefined;
+	return () => (reading ??= readBody(req));
+}
+
+/** One /v1 or /collector request on its way through serve(). */
+interface Exchange {
+	req: http.IncomingMessage;
+	res: http.ServerResponse;
+	method: string;
+	url: URL;
+	match: RouteMatch;
+	body: () => Promise<string>;
+	/** /v1 only (collector traffic is not logged). */
+	entry?: LogEntry;
+}
+
 const isUnder = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
 
 export function createHttpServer(core: SandboxCore, control: SandboxControl): http.Server {
@@ -39,7 +58,7 @@ export function createHttpServer(core: SandboxCore, control: SandboxControl): ht
 	const collector = collectorRoutes(core);
 	const controlEndpoints = controlRoutes(core, control);
 
-	async function run(match: RouteMatch, req: http.IncomingMessage, url: URL): Promise<Reply> {
+	async function run(match: RouteMatch, req: http.IncomingMessage, url: URL, body: () => Promise<string>): Promise<Reply> {
 		try {
 			const method = req.method ?? 'GET';
 			if (!match.route) {
@@ -54,7 +73,7 @@ export function createHttpServer(core: SandboxCore, control: SandboxControl): ht
 			}
 			// Route first, then auth: a wrong path or method is reported as such, token or not.
 			if (match.route.auth) authenticate(state, req.headers.authorization);
-			const rawBody = await readBody(req);
+			const rawBody = await body();
 			let parsed: unknown;
 			let parsedOnce = false;
 			const ctx: RequestContext = {
@@ -98,7 +117,7 @@ export function createHttpServer(core: SandboxCore, control: SandboxControl): ht
 
 		// Control traffic is neither counted, logged, delayed nor faulted: it observes, it is not observed.
 		if (isUnder(path, '/_sandbox')) {
-			return sendReply(res, await run(matchRoute(controlEndpoints, method, path), req, url));
+			return sendReply(res, await run(matchRoute(controlEndpoints, method, path), req, url, bodyOnce(req)));
 		}
 		const isV1 = isUnder(path, '/v1');
 		if (!isV1 && !isUnder(path, '/collector')) {
@@ -118,27 +137,45 @@ export function createHttpServer(core: SandboxCore, control: SandboxControl): ht
 		const key = `${method} ${match.pattern ?? '(unmatched)'}`;
 		counters.requestsTotal++;
 		counters.requests[key] = (counters.requests[key] ?? 0) + 1;
-		const entry: LogEntry | undefined = isV1
-			? { at: nowIso(), method, path, query: Object.fromEntries(url.searchParams), route: match.pattern, status: null }
-			: undefined;
+		const body = bodyOnce(req);
+		if (!isV1) return serve({ req, res, method, url, match, body });
 
-		if (isV1 && state.settings.latencyMs > 0) await timers.delay(state.settings.latencyMs);
+		const entry: LogEntry = {
+			at: nowIso(),
+			method,
+			path,
+			query: Object.fromEntries(url.searchParams),
+			route: match.pattern,
+			status: null,
+			token: accessTokenProvenance(state, req.headers.authorization),
+		};
+		// Read by path, whether or not the endpoint exists: a foreign refresh token is noted either way.
+		if (method === 'POST' && path === REFRESH_PATH) {
+			entry.refreshToken = refreshTokenProvenance(state, await body().catch(() => ''));
+		}
+		if (entry.token === 'unknown' || entry.refreshToken === 'unknown') counters.foreignTokens++;
+		return serve({ req, res, method, url, match, body, entry });
+	}
+
+	/** Latency, injected faults and the route's handler; resolves once answered or dropped. */
+	async function serve({ req, res, method, url, match, body, entry }: Exchange): Promise<void> {
+		if (entry && state.settings.latencyMs > 0) await timers.delay(state.settings.latencyMs);
 
 		// Faults act before routing and auth: they stand for the network or a gateway in front of the API.
-		const fault = takeFault(state, method, path);
+		const fault = takeFault(state, method, url.pathname);
 		if (fault?.kind === 'drop') {
 			record(entry, null, 'drop');
 			req.socket.destroy();
 			return;
 		}
-		const reply = fault?.kind === 'status' ? faultReply(fault) : await run(match, req, url);
+		const reply = fault?.kind === 'status' ? faultReply(fault) : await run(match, req, url, body);
 		if (fault?.kind === 'dropResponse') {
 			// The work is done (state changed); only the answer is lost, as when a connection dies late.
 			record(entry, null, 'dropResponse');
 			req.socket.destroy();
 			return;
 		}
-		if (isV1 && reply.status === 401) state.counters.unauthorized++;
+		if (entry && reply.status === 401) state.counters.unauthorized++;
 		record(entry, reply.status, fault?.kind);
 		sendReply(res, reply);
 	}

@@ -12,6 +12,7 @@ export function emptyCounters(): SandboxStats {
 		requestsTotal: 0,
 		requests: {},
 		unauthorized: 0,
+		foreignTokens: 0,
 		deliveries: { attempts: 0, succeeded: 0, failed: 0, retried: 0 },
 		registrations: { created: 0, replaced: 0, deleted: 0 },
 	};
@@ -26,7 +27,7 @@ export function createState(settings: SandboxSettings, email: string, password: 
 		connections: new Map(),
 		invoices: new Map(),
 		registration: null,
-		tokens: { access: new Map(), refresh: new Map(), rejectNext: false, issued: [] },
+		tokens: { access: new Map(), refresh: new Map(), rejectNext: false, issued: [], known: new Set() },
 		counters: emptyCounters(),
 		log: [],
 		faults: [],

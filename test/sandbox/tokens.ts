@@ -21,6 +21,7 @@ export function issueTokens(state: SandboxState): IssuedTokens {
 	state.tokens.access.set(token, { issuedAt: now });
 	state.tokens.refresh.set(refreshToken, { issuedAt: now, used: false });
 	state.tokens.issued.push(token, refreshToken);
+	state.tokens.known.add(token).add(refreshToken);
 	return { token, refreshToken, expiresIn: state.settings.tokenLifetimeSeconds };
 }
 
@@ -41,17 +42,27 @@ export function tokenResponse(state: SandboxState, issued: IssuedTokens): Record
 
 const unauthorized = (message: string) => new SandboxError(401, 'unauthorized', message);
 
+/** The token of `Authorization: Bearer <token>`; null when the header is not of that form. */
+export function bearerToken(header: string | undefined): string | null {
+	const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+	return match ? match[1] : null;
+}
+
+/** Whether an access token issued at issuedAt (ms) is past the lifetime setting current now. */
+export const isExpired = (state: SandboxState, issuedAt: number) =>
+	Date.now() >= issuedAt + state.settings.tokenLifetimeSeconds * 1000;
+
 /**
  * Checks `Authorization: Bearer <token>`. Expiry uses the lifetime setting current at request time,
  * so a test can shorten it to expire tokens already issued.
  */
 export function authenticate(state: SandboxState, header: string | undefined): void {
 	if (!header) throw unauthorized('Missing Authorization header: send "Authorization: Bearer <token>"');
-	const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-	if (!match) throw unauthorized('Authorization header must be "Bearer <token>"');
-	const record = state.tokens.access.get(match[1]);
+	const token = bearerToken(header);
+	if (token === null) throw unauthorized('Authorization header must be "Bearer <token>"');
+	const record = state.tokens.access.get(token);
 	if (!record) throw unauthorized('Unknown or revoked token');
-	if (Date.now() >= record.issuedAt + state.settings.tokenLifetimeSeconds * 1000) {
+	if (isExpired(state, record.issuedAt)) {
 		throw unauthorized('Token expired; refresh it or log in again');
 	}
 	if (state.tokens.rejectNext) {

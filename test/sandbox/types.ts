@@ -148,6 +148,8 @@ export interface TokenStore {
 	rejectNext: boolean;
 	/** Every access and refresh token ever issued (revoked ones too), for leak scans. */
 	issued: string[];
+	/** The same as a set, to tell a revoked token from one this sandbox never issued. */
+	known: Set<string>;
 }
 
 export interface SandboxStats {
@@ -161,6 +163,8 @@ export interface SandboxStats {
 	requests: Record<string, number>;
 	/** 401 responses sent on /v1. */
 	unauthorized: number;
+	/** /v1 requests whose Bearer token or refresh token this sandbox never issued. */
+	foreignTokens: number;
 	deliveries: {
 		/** HTTP attempts made (first tries and retries). */
 		attempts: number;
@@ -191,7 +195,16 @@ export interface LogEntry {
 	status: number | null;
 	/** Set when an injected fault decided the outcome. */
 	fault?: FaultKind;
+	/** The Bearer token the request carried, as this sandbox sees it when the request arrives. */
+	token: TokenProvenance;
+	/** POST /v1/refreshToken only: the refresh token in its body. */
+	refreshToken?: RefreshTokenProvenance;
 }
+
+/** 'unknown': this sandbox never issued it (another sandbox or environment did, or nobody). */
+export type TokenProvenance = 'none' | 'valid' | 'expired' | 'revoked' | 'unknown';
+/** 'revoked': issued here, then ended by revokeTokens(). */
+export type RefreshTokenProvenance = 'none' | 'valid' | 'used' | 'revoked' | 'unknown';
 
 export type FaultKind = 'status' | 'drop' | 'dropResponse';
 
