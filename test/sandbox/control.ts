@@ -15,8 +15,10 @@ export function createControl(core: SandboxCore): SandboxControl {
 		log: () => state.log.map((entry) => ({ ...entry, query: { ...entry.query } })),
 		resetStats: () => {
 			// Counters and log only: data, tokens, faults and deliveries stay.
-			// In place: other modules hold this object.
-			Object.assign(state.counters, emptyCounters());
+			// In place: other modules hold this object. inFlight is a gauge, not a counter: requests still in
+			// flight will leave it, so it is kept, and the maximum since the reset starts from it.
+			const { inFlight } = state.counters;
+			Object.assign(state.counters, emptyCounters(), { inFlight, inFlightMax: inFlight });
 			state.log.length = 0;
 		},
 		getSettings: () => settingsSnapshot(state.settings),

@@ -1,6 +1,7 @@
 /**
- * The HTTP server: counts and logs traffic, notes token provenance, applies latency and injected
- * faults, routes to /v1, /collector or /_sandbox, and sends the handler's reply.
+ * The HTTP server: counts and logs traffic, notes token provenance, applies the rate and
+ * concurrency limits, latency and injected faults, routes to /v1, /collector or /_sandbox, and
+ * sends the handler's reply.
  */
 import * as http from 'node:http';
 import { collectorRoutes } from './collector';
@@ -18,6 +19,7 @@ import {
 	readBody,
 	sendReply,
 } from './http-util';
+import { admit, leave } from './limits';
 import { accessTokenProvenance, refreshTokenProvenance } from './provenance';
 import { controlRoutes } from './routes-control';
 import { v1Routes } from './routes-v1';
@@ -154,7 +156,16 @@ export function createHttpServer(core: SandboxCore, control: SandboxControl): ht
 			entry.refreshToken = refreshTokenProvenance(state, await body().catch(() => ''));
 		}
 		if (entry.token === 'unknown' || entry.refreshToken === 'unknown') counters.foreignTokens++;
-		return serve({ req, res, method, url, match, body, entry });
+		const refused = admit(state);
+		if (refused) {
+			record(entry, refused.status);
+			return sendReply(res, refused);
+		}
+		try {
+			await serve({ req, res, method, url, match, body, entry });
+		} finally {
+			leave(state);
+		}
 	}
 
 	/** Latency, injected faults and the route's handler; resolves once answered or dropped. */

@@ -18,12 +18,18 @@ export const DEFAULT_SETTINGS: Readonly<SandboxSettings> = Object.freeze({
 	invoicesReportPageSize: true,
 	invoicesReportTotal: true,
 	refreshEndpoint: true,
+	rateLimitPerSecond: 0,
+	maxInFlight: 0,
 	singleSession: false,
 });
 
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const nonNegative = (v: unknown) => isNumber(v) && v >= 0;
 const isBoolean: [(v: unknown) => boolean, string] = [(v) => typeof v === 'boolean', 'a boolean'];
+const countOrOff: [(v: unknown) => boolean, string] = [
+	(v) => Number.isInteger(v) && (v as number) >= 0,
+	'an integer >= 0 (0 = off)',
+];
 
 /** One check per setting; the message says what is expected. */
 const CHECKS: { [K in keyof SandboxSettings]: [(v: unknown) => boolean, string] } = {
@@ -52,6 +58,8 @@ const CHECKS: { [K in keyof SandboxSettings]: [(v: unknown) => boolean, string] 
 	invoicesReportPageSize: isBoolean,
 	invoicesReportTotal: isBoolean,
 	refreshEndpoint: isBoolean,
+	rateLimitPerSecond: countOrOff,
+	maxInFlight: countOrOff,
 	singleSession: isBoolean,
 };
 

@@ -13,6 +13,10 @@ export function emptyCounters(): SandboxStats {
 		requests: {},
 		unauthorized: 0,
 		foreignTokens: 0,
+		rateLimited: 0,
+		concurrencyRejected: 0,
+		inFlight: 0,
+		inFlightMax: 0,
 		deliveries: { attempts: 0, succeeded: 0, failed: 0, retried: 0 },
 		registrations: { created: 0, replaced: 0, deleted: 0 },
 	};
@@ -31,6 +35,7 @@ export function createState(settings: SandboxSettings, email: string, password: 
 		counters: emptyCounters(),
 		log: [],
 		faults: [],
+		rateWindow: [],
 		events: [],
 	};
 }

@@ -29,6 +29,10 @@ export interface SandboxSettings {
 	invoicesReportTotal: boolean;
 	/** False: POST /v1/refreshToken does not exist (404, the unknown-route answer). */
 	refreshEndpoint: boolean;
+	/** Most /v1 requests admitted in any 1 s window; 0 = no limit. Above it: 429 with Retry-After. */
+	rateLimitPerSecond: number;
+	/** Most /v1 requests in flight at once; 0 = no limit. Above it: 429 with Retry-After 1. */
+	maxInFlight: number;
 	/** A successful login or refresh ends every access token issued before it. */
 	singleSession: boolean;
 }
@@ -72,6 +76,10 @@ export interface SandboxOptions {
 	invoicesReportTotal?: boolean;
 	/** Default true. */
 	refreshEndpoint?: boolean;
+	/** Requests per second, default 0 (off). */
+	rateLimitPerSecond?: number;
+	/** Default 0 (off). */
+	maxInFlight?: number;
 	/** Default false. */
 	singleSession?: boolean;
 }
@@ -165,6 +173,14 @@ export interface SandboxStats {
 	unauthorized: number;
 	/** /v1 requests whose Bearer token or refresh token this sandbox never issued. */
 	foreignTokens: number;
+	/** 429s sent by rateLimitPerSecond. */
+	rateLimited: number;
+	/** 429s sent by maxInFlight. */
+	concurrencyRejected: number;
+	/** /v1 requests being handled now (latency included). */
+	inFlight: number;
+	/** The highest inFlight since start or the last reset (a reset starts it at the current inFlight). */
+	inFlightMax: number;
 	deliveries: {
 		/** HTTP attempts made (first tries and retries). */
 		attempts: number;
@@ -279,6 +295,8 @@ export interface SandboxState {
 	counters: SandboxStats;
 	log: LogEntry[];
 	faults: InjectedFault[];
+	/** Arrival times (performance.now() ms) of the /v1 requests admitted in the last second, oldest first. */
+	rateWindow: number[];
 	/** Every webhook event emitted, oldest first. */
 	events: DeliveryRecord[];
 }
