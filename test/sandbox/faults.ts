@@ -5,7 +5,7 @@ import { badRequest } from './errors';
 import type { FaultSpec, InjectedFault, SandboxState } from './types';
 import type { Reply } from './http-util';
 
-const KINDS = ['status', 'drop', 'dropResponse'];
+const KINDS = ['status', 'drop', 'dropResponse', 'hang'];
 
 export function addFault(state: SandboxState, spec: FaultSpec): InjectedFault {
 	if (typeof spec !== 'object' || spec === null) throw badRequest('Fault must be a JSON object');

@@ -27,12 +27,17 @@ import { LOG_LIMIT, nowIso } from './state';
 import { authenticate } from './tokens';
 import type { FaultKind, LogEntry, SandboxControl } from './types';
 
-/** n8n opens a connection per request; idle keep-alive sockets should not pile up. */
-export const KEEP_ALIVE_TIMEOUT_MS = 1000;
+/**
+ * Idle keep-alive sockets live this long (ms), as on a real API server. 65 s is what servers behind
+ * the common load balancers use (their idle timeout is 60 s and the server must outlast it). Node
+ * clients stop reusing a socket 1 s before the server's `Keep-Alive: timeout` hint, so a 1 s hint
+ * meant a new connection for every request; close() still ends idle sockets at once.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 65000;
 
 const REFRESH_PATH = '/v1/refreshToken';
 
-/** The request body, read once whoever asks first (provenance or the handler). */
+/** The request body, read once whoever asks first (provenance, a hang, or the handler). */
 function bodyOnce(req: http.IncomingMessage): () => Promise<string> {
 	let reading: Promise<string> | undefined;
 	return () => (reading ??= readBody(req));
@@ -168,7 +173,7 @@ export function createHttpServer(core: SandboxCore, control: SandboxControl): ht
 		}
 	}
 
-	/** Latency, injected faults and the route's handler; resolves once answered or dropped. */
+	/** Latency, injected faults and the route's handler; resolves once answered, dropped or hanging. */
 	async function serve({ req, res, method, url, match, body, entry }: Exchange): Promise<void> {
 		if (entry && state.settings.latencyMs > 0) await timers.delay(state.settings.latencyMs);
 
@@ -177,6 +182,13 @@ export function createHttpServer(core: SandboxCore, control: SandboxControl): ht
 		if (fault?.kind === 'drop') {
 			record(entry, null, 'drop');
 			req.socket.destroy();
+			return;
+		}
+		if (fault?.kind === 'hang') {
+			// Read, then never answered: close() destroys the socket. Returning ends the request's time in
+			// flight: a hang is no work in progress (and would otherwise fill maxInFlight in deadline tests).
+			await body().catch(() => undefined);
+			record(entry, null, 'hang');
 			return;
 		}
 		const reply = fault?.kind === 'status' ? faultReply(fault) : await run(match, req, url, body);

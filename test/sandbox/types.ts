@@ -177,7 +177,7 @@ export interface SandboxStats {
 	rateLimited: number;
 	/** 429s sent by maxInFlight. */
 	concurrencyRejected: number;
-	/** /v1 requests being handled now (latency included). */
+	/** /v1 requests being handled now (latency included, hung ones excluded). */
 	inFlight: number;
 	/** The highest inFlight since start or the last reset (a reset starts it at the current inFlight). */
 	inFlightMax: number;
@@ -222,7 +222,8 @@ export type TokenProvenance = 'none' | 'valid' | 'expired' | 'revoked' | 'unknow
 /** 'revoked': issued here, then ended by revokeTokens(). */
 export type RefreshTokenProvenance = 'none' | 'valid' | 'used' | 'revoked' | 'unknown';
 
-export type FaultKind = 'status' | 'drop' | 'dropResponse';
+/** 'hang': the request is read and never answered (until close()). */
+export type FaultKind = 'status' | 'drop' | 'dropResponse' | 'hang';
 
 export interface FaultSpec {
 	/** Any method when absent. */
