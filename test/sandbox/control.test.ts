@@ -78,6 +78,11 @@ describe('stats and log', () => {
 				'GET /collector': 1,
 			},
 			unauthorized: 1,
+			foreignTokens: 0,
+			rateLimited: 0,
+			concurrencyRejected: 0,
+			inFlight: 0,
+			inFlightMax: 1,
 			deliveries: { attempts: 0, succeeded: 0, failed: 0, retried: 0 },
 			registrations: { created: 0, replaced: 0, deleted: 0 },
 		});
@@ -129,6 +134,14 @@ describe('settings', () => {
 			tokenResponseStyle: 'token',
 			invoicesResponseStyle: 'paged',
 			refreshRefused: false,
+			invoicesIgnorePage: false,
+			invoicesMaxPageSize: 100,
+			invoicesReportPageSize: true,
+			invoicesReportTotal: true,
+			refreshEndpoint: true,
+			rateLimitPerSecond: 0,
+			maxInFlight: 0,
+			singleSession: false,
 		});
 		const updated = sandbox.control.updateSettings({ latencyMs: 5, refreshRefused: true });
 		expect(updated).toMatchObject({ latencyMs: 5, refreshRefused: true, tokenLifetimeSeconds: 900 });
