@@ -12,6 +12,9 @@ import {
 
 import { actionProperties, findAction } from './actions';
 import { CREDENTIAL_TYPE } from './api';
+import { readRunOptions, runOptionsField } from './run-options';
+import { forEachBounded } from './transport/limiter';
+import { startRun } from './transport/run-state';
 
 /** The error as n8n shows it for item `itemIndex`: API errors stay API errors (HTTP code kept). */
 function placeError(ctx: IExecuteFunctions, error: Error, itemIndex: number): NodeApiError | NodeOperationError {
@@ -43,7 +46,7 @@ export class PortalDuct implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
-		properties: actionProperties(),
+		properties: [...actionProperties(), runOptionsField],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -99,23 +102,29 @@ export class PortalDuct implements INodeType {
 			}
 		}
 
-		const output: INodeExecutionData[] = [];
-		for (let i = 0; i < items.length; i++) {
+		const run = readRunOptions(this);
+		startRun(this, run);
+		// Items run `concurrency` at a time; each item's results go in its own slot, so the output
+		// is in input order whatever finishes first.
+		const results: INodeExecutionData[][] = [];
+		await forEachBounded(items.length, run.concurrency, async (i) => {
 			const refusal = refused.get(i);
 			if (refusal) {
-				output.push(errorItem(refusal, i));
-				continue;
+				results[i] = [errorItem(refusal, i)];
+				return;
 			}
 			try {
 				const result = await action.execute.call(this, inputs[i], i);
-				for (const json of Array.isArray(result) ? result : [result]) {
-					output.push({ json: json as IDataObject, pairedItem: { item: i } });
-				}
+				results[i] = (Array.isArray(result) ? result : [result]).map((json) => ({
+					json: json as IDataObject,
+					pairedItem: { item: i },
+				}));
 			} catch (error) {
 				if (!continueOnFail) throw placeError(this, error as Error, i);
-				output.push(errorItem(error as Error, i));
+				results[i] = [errorItem(error as Error, i)];
 			}
-		}
+		});
+		const output = results.flat();
 		return [output];
 	}
 }

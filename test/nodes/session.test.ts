@@ -36,10 +36,12 @@ test('1,000 items with a valid token cost exactly one login, and the next run no
 });
 
 test('a 1 s token over 1,000 items: every item succeeds through refreshes, logins stay bounded', async () => {
-	w = await world({ tokenLifetimeSeconds: 1 });
+	// 3 ms per request, one at a time: the run lasts at least 3 s however fast the machine is, so
+	// the token must expire during it (no race on how quickly the items go).
+	w = await world({ tokenLifetimeSeconds: 1, latencyMs: 3 });
 	const clientUUID = await clientWithBalance(w);
 	const run = await w.act(
-		{ resource: 'client', operation: 'getBalance', clientUUID: '={{ $json.clientUUID }}' },
+		{ resource: 'client', operation: 'getBalance', clientUUID: '={{ $json.clientUUID }}', options: { concurrency: 1 } },
 		{ rows: balanceRows(clientUUID, 1000) },
 	);
 	expect(run.error).toBeUndefined();

@@ -22,6 +22,8 @@ import { expiryOf, keptSession, sessionIdentity } from './session-keeper';
 export interface ResolvedCredential {
 	/** The Base URL without trailing slash or /v1, e.g. `https://api.example.com`. */
 	baseUrl: string;
+	/** `sessionIdentity()` of this Base URL, email and password: whose session, back-off and failures. */
+	identity: string;
 	/**
 	 * What n8n's request helper takes as `credentialsDecrypted`. Its `data` holds the session to
 	 * send: n8n writes a renewed session into it, so later requests of the same item reuse it.
@@ -54,11 +56,13 @@ export async function resolveCredential(ctx: CredentialContext, itemIndex?: numb
 		// Obtained for another Base URL or Email: nothing of it may be sent here.
 		Object.assign(data, { accessToken: '', refreshToken: '', sessionExpiry: '' });
 	}
-	const held = keptSession(sessionIdentity(owner, data.password));
+	const identity = sessionIdentity(owner, data.password);
+	const held = keptSession(identity);
 	if (held && (data.accessToken === '' || expiryOf(held) >= expiryOf(data))) Object.assign(data, held);
 	const reference = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
 	return {
 		baseUrl,
+		identity,
 		decrypted: {
 			id: reference?.id ?? '',
 			name: reference?.name ?? CREDENTIAL_TYPE,

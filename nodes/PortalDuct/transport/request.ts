@@ -19,6 +19,7 @@ import {
 
 import { CREDENTIAL_TYPE, readErrorBody } from '../api';
 import { resolveCredential, type ResolvedCredential } from './credential';
+import { endRunFor, pauseFor, runEndedFor, runOptions, waitOutPause } from './run-state';
 import { networkWords } from './network-words';
 import { SESSION_ERROR_NAME, SESSION_HINT } from './session';
 
@@ -52,7 +53,11 @@ export interface PortalDuctAnswer {
 	landedEarlier?: boolean;
 }
 
-/** Bounds: chosen so a run gives up within about a minute and a half, never loops. */
+/**
+ * Bounds, so a run never loops: a read is tried at most 4 times (3 back-offs, 4.25 s in all), a
+ * create resent once, a 429 waited out at most 4 times (Retry-After capped at 60 s). With the
+ * Timeout option T per try, a PortalDuct that stops answering fails the run within 4 x T + 5 s.
+ */
 export const retryPolicy = {
 	rateLimitedTries: 5,
 	maxRetryAfterSeconds: 60,
@@ -204,6 +209,8 @@ async function sendOnce(
 				qs: call.qs,
 				json: true,
 				returnFullResponse: true,
+				// A host that accepts the connection and never answers must not hold the run.
+				timeout: runOptions(ctx).timeoutMs,
 			},
 			// The copy resolved for this item: n8n neither loads it again (for item 0) nor decrypts twice.
 			{ credentialsDecrypted: credential.decrypted },
@@ -225,6 +232,11 @@ export async function portalDuctRequest(
 	let transient = 0;
 	let answerLost = false;
 	for (;;) {
+		// An earlier request of this run already met a refused login or a PortalDuct that stopped
+		// answering: the same error, and nothing sent (a wrong password is not tried 1,000 times).
+		const ended = runEndedFor(this, credential.identity);
+		if (ended) throw ended;
+		await waitOutPause(credential.identity);
 		tries++;
 		const { answer, failure } = await sendOnce(this, credential, call);
 		if (answer) {
@@ -240,7 +252,11 @@ export async function portalDuctRequest(
 		}
 		const f = failure as Failure;
 		// A refused login is final: trying again would only repeat the refusal (and lock accounts).
-		if (f.sessionMessage) throw toError(this, call, f, tries);
+		if (f.sessionMessage) {
+			const error = toError(this, call, f, tries);
+			endRunFor(this, credential.identity, error);
+			throw error;
+		}
 		if (f.status !== undefined && call.answers?.includes(f.status)) {
 			return { status: f.status, body: f.body };
 		}
@@ -248,7 +264,7 @@ export async function portalDuctRequest(
 			return { status: 409, body: f.body, landedEarlier: true };
 		}
 		if (f.status === 429 && rateLimited < retryPolicy.rateLimitedTries - 1) {
-			await sleep(retryAfterMs(f.headers, rateLimited));
+			pauseFor(credential.identity, retryAfterMs(f.headers, rateLimited));
 			rateLimited++;
 			continue;
 		}
@@ -262,6 +278,9 @@ export async function portalDuctRequest(
 				continue;
 			}
 		}
-		throw toError(this, call, f, tries);
+		const error = toError(this, call, f, tries);
+		// No answer at all after every retry: PortalDuct is down or unreachable for this run.
+		if (f.status === undefined) endRunFor(this, credential.identity, error);
+		throw error;
 	}
 }

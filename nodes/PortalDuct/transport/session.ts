@@ -10,6 +10,12 @@ import { paths, readErrorBody, readTokenSet, type TokenSet } from '../api';
 import { networkWords } from './network-words';
 
 /** `this.helpers.httpRequest` of whichever n8n context is asking. */
+/**
+ * How long a login or refresh may wait for its answer, in ms. Fixed: the credential's hook cannot
+ * see the node's Timeout option, and a login that hangs must not hold every item of the run.
+ */
+export const SESSION_TIMEOUT_MS = 15_000;
+
 export type PlainHttpRequest = (options: IHttpRequestOptions) => Promise<unknown>;
 
 export interface SessionCredentials {
@@ -83,6 +89,7 @@ async function exchange(
 			body,
 			json: true,
 			returnFullResponse: true,
+			timeout: SESSION_TIMEOUT_MS,
 			// Statuses are read below; a thrown HTTP error would carry the request body (the password).
 			ignoreHttpStatusErrors: true,
 		})) as { statusCode: number; body: unknown };
