@@ -53,6 +53,11 @@ export interface WebhookServer {
 	/** Errors thrown by the node's `webhook()` (n8n answers them with a 500). */
 	errors: Error[];
 	waitForExecutions(count: number, timeoutMs?: number): Promise<RunResult[]>;
+	/**
+	 * Resolves once no request is being handled, the runs they started included: after an event is
+	 * known to have been answered, `executions` then holds every run it caused (none still on the way).
+	 */
+	idle(): Promise<void>;
 	/** Registration hooks that use this server's URLs. */
 	hooks(activation?: WorkflowActivateMode): WebhookHooks;
 	close(): Promise<void>;
@@ -336,7 +341,7 @@ export async function startWebhookServer(
 		executions,
 		responses,
 		errors,
-		async waitForExecutions(count: number, timeoutMs = 10_000): Promise<RunResult[]> {
+		async waitForExecutions(count: number, timeoutMs = 30_000): Promise<RunResult[]> {
 			const deadline = Date.now() + timeoutMs;
 			while (executions.length < count) {
 				const remaining = deadline - Date.now();
@@ -356,6 +361,9 @@ export async function startWebhookServer(
 				});
 			}
 			return executions.slice(0, count);
+		},
+		async idle(): Promise<void> {
+			while (pending.size > 0) await Promise.allSettled([...pending]);
 		},
 		hooks: (activation?: WorkflowActivateMode) => deps.hooks(workflow, nodeName, mode, activation),
 		// The workflow keeps this origin afterwards (like n8n's fixed WEBHOOK_URL), so a later
