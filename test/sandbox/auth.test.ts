@@ -1,4 +1,5 @@
 import axios, { AxiosInstance } from 'axios';
+import { fakeOnly } from '../harness/fake-clock';
 import { Sandbox, SandboxOptions, startSandbox } from './index';
 import { seedCustomerAndClient } from './fixtures';
 
@@ -11,6 +12,7 @@ async function start(options: SandboxOptions = {}) {
 }
 
 afterEach(async () => {
+	jest.useRealTimers();
 	await sandbox?.close();
 });
 
@@ -27,13 +29,14 @@ function protectedCall(token: string | undefined, clientUUID: string) {
 	});
 }
 
-/** Polls until the predicate holds: waits for an expiry without a fixed long sleep. */
-async function eventually(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!(await check())) {
-		if (Date.now() > deadline) throw new Error('condition not reached in time');
-		await new Promise((r) => setTimeout(r, 50));
-	}
+/**
+ * Stops Date.now() (the sandbox checks expiry with it, in this process) and returns the moment it
+ * stands at: a token issued now lives until the test moves the clock past its lifetime, never
+ * longer or shorter because the machine is slow or fast.
+ */
+function stopTheClock(): number {
+	fakeOnly('Date');
+	return Date.now();
 }
 
 describe('POST /v1/login', () => {
@@ -129,18 +132,25 @@ describe('Bearer token checks', () => {
 		await sandbox.close();
 		await start({ tokenLifetimeSeconds: 1 });
 		clientUUID = seedCustomerAndClient(sandbox).clientUUID;
+		const issued = stopTheClock();
 		const { token } = await login();
-		const issued = Date.now();
 		expect((await protectedCall(token, clientUUID)).status).toBe(200);
-		await eventually(async () => (await protectedCall(token, clientUUID)).status === 401);
-		expect(Date.now() - issued).toBeGreaterThanOrEqual(900);
+		// Not before the lifetime has passed...
+		jest.setSystemTime(issued + 999);
+		expect((await protectedCall(token, clientUUID)).status).toBe(200);
+		// ...and from then on, on the next request.
+		jest.setSystemTime(issued + 1000);
 		const res = await protectedCall(token, clientUUID);
+		expect(res.status).toBe(401);
 		expect(res.data).toEqual({ error: 'unauthorized', message: expect.stringMatching(/expired/i) });
 	});
 
 	it('applies a lifetime changed at run time to tokens already issued', async () => {
+		const issued = stopTheClock();
 		const { token } = await login();
 		expect((await protectedCall(token, clientUUID)).status).toBe(200);
+		// A second after the issue: past a 1 ms lifetime, well within 900 s (however long requests take).
+		jest.setSystemTime(issued + 1000);
 		sandbox.control.updateSettings({ tokenLifetimeSeconds: 0.001 });
 		expect((await protectedCall(token, clientUUID)).status).toBe(401);
 		sandbox.control.updateSettings({ tokenLifetimeSeconds: 900 });
@@ -237,7 +247,9 @@ describe('POST /v1/refreshToken', () => {
 
 	it('does not need a Bearer token (the access token may have expired)', async () => {
 		sandbox.control.updateSettings({ tokenLifetimeSeconds: 0.001 });
+		const issued = stopTheClock();
 		const first = await login();
+		jest.setSystemTime(issued + 1000);
 		expect((await protectedCall(first.token, clientUUID)).status).toBe(401);
 		sandbox.control.updateSettings({ tokenLifetimeSeconds: 900 });
 		const res = await api.post('/v1/refreshToken', { refreshToken: first.refreshToken });
