@@ -1,6 +1,7 @@
 import axios, { AxiosInstance } from 'axios';
 import { randomUUID } from 'node:crypto';
 import { Script } from 'node:vm';
+import { fakeOnly } from '../harness/fake-clock';
 import { seedCustomerAndClient } from './fixtures';
 import { PORTALS, Sandbox, startSandbox } from './index';
 
@@ -12,7 +13,10 @@ beforeEach(async () => {
 	api = axios.create({ baseURL: sandbox.url, validateStatus: () => true });
 });
 
-afterEach(() => sandbox.close());
+afterEach(() => {
+	jest.useRealTimers();
+	return sandbox.close();
+});
 
 async function pollStatus(connectionUuid: string, timeoutMs = 5000): Promise<Record<string, unknown>> {
 	const deadline = Date.now() + timeoutMs;
@@ -68,11 +72,16 @@ describe('GET /collector', () => {
 describe('POST /collector/submit and GET /collector/status', () => {
 	it('submits credentials; status goes pending -> success; the webhook fires like the control path', async () => {
 		const { clientUUID, customerUUID } = seedCustomerAndClient(sandbox);
+		// The decision (pending -> success after connectionDecisionDelayMs) is a sandbox timer: held
+		// by the test's clock, it cannot overtake the status request however slow the machine is.
+		fakeOnly('setTimeout', 'clearTimeout');
 		const res = await api.post('/collector/submit', { clientUUID, portalName: 'Ariba', username: 'u', password: 'good' });
 		expect(res.status).toBe(201);
 		expect(res.data).toEqual({ connection_uuid: expect.any(String), clientUUID, customerUUID, portalName: 'Ariba', status: 'pending' });
 		const first = await api.get('/collector/status', { params: { connection_uuid: res.data.connection_uuid } });
 		expect(first.data).toMatchObject({ status: 'pending', retryRequired: false, message: 'Waiting for the first login to Ariba' });
+		jest.advanceTimersByTime(sandbox.control.getSettings().connectionDecisionDelayMs);
+		jest.useRealTimers();
 		expect(await pollStatus(res.data.connection_uuid)).toEqual({
 			connection_uuid: res.data.connection_uuid,
 			portalName: 'Ariba',
