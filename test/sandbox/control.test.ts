@@ -1,5 +1,6 @@
 import axios, { AxiosInstance } from 'axios';
 import { randomUUID } from 'node:crypto';
+import { fakeOnly } from '../harness/fake-clock';
 import { seedCustomerAndClient } from './fixtures';
 import { Sandbox, SandboxOptions, startSandbox } from './index';
 import { WebhookReceiver, startWebhookReceiver } from './webhook-receiver';
@@ -12,10 +13,28 @@ async function start(options: SandboxOptions = {}) {
 	api = axios.create({ baseURL: sandbox.url, validateStatus: () => true });
 }
 
-afterEach(() => sandbox?.close());
+afterEach(() => {
+	jest.useRealTimers();
+	return sandbox?.close();
+});
 
 async function token(): Promise<string> {
 	return (await api.post('/v1/login', sandbox.login)).data.token;
+}
+
+/** Longer than any test runs: what waits this long waits for an event, not for the clock. */
+const HOUR_MS = 3_600_000;
+
+/**
+ * Yields to the event loop until the condition holds. setImmediate, not setTimeout, so it works
+ * while a test fakes setTimeout; the bound only turns a hang into a readable failure.
+ */
+async function until(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!condition()) {
+		if (Date.now() > deadline) throw new Error('condition not reached in time');
+		await new Promise((r) => setImmediate(r));
+	}
 }
 
 describe('startSandbox and close', () => {
@@ -40,10 +59,11 @@ describe('startSandbox and close', () => {
 	});
 
 	it('close() stops the server, is idempotent, and cancels pending decisions', async () => {
-		await start({ connectionDecisionDelayMs: 10000 });
+		// An hour: only close() can end the decision and the wait, however slow the machine.
+		await start({ connectionDecisionDelayMs: HOUR_MS });
 		const { clientUUID } = seedCustomerAndClient(sandbox);
 		await sandbox.control.submitPortalCredentials({ clientUUID, portalName: 'Ariba', username: 'u', password: 'p' });
-		const waiting = sandbox.control.waitForDeliveries((d) => d.length === 2, 20000);
+		const waiting = sandbox.control.waitForDeliveries((d) => d.length === 2, HOUR_MS);
 		await Promise.all([sandbox.close(), sandbox.close()]);
 		await expect(waiting).rejects.toThrow(/closed/);
 		await expect(axios.get(`${sandbox.url}/_sandbox/stats`)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
@@ -164,13 +184,23 @@ describe('settings', () => {
 	});
 
 	it('latencyMs delays /v1 requests but not control requests', async () => {
+		// The latency is a sandbox timer; on the test's clock (a fake setTimeout) it passes when the
+		// test says so, not when a busy machine gets round to it.
+		fakeOnly('setTimeout', 'clearTimeout');
 		sandbox.control.updateSettings({ latencyMs: 300 });
-		let started = Date.now();
-		expect((await api.post('/v1/login', sandbox.login)).status).toBe(200);
-		expect(Date.now() - started).toBeGreaterThanOrEqual(290);
-		started = Date.now();
-		await api.get('/_sandbox/stats');
-		expect(Date.now() - started).toBeLessThan(290);
+		let answered = false;
+		const login = api.post('/v1/login', sandbox.login).finally(() => {
+			answered = true;
+		});
+		await until(() => sandbox.control.stats().requestsTotal === 1);
+		jest.advanceTimersByTime(299);
+		// A control request is answered while the /v1 request is still held (unanswered, not yet handled)...
+		expect((await api.get('/_sandbox/stats')).status).toBe(200);
+		expect(answered).toBe(false);
+		expect(sandbox.control.log()).toEqual([]);
+		// ...which goes on once the whole latency has passed.
+		jest.advanceTimersByTime(1);
+		expect((await login).status).toBe(200);
 	});
 });
 
