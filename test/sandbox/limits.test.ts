@@ -2,9 +2,11 @@
  * The API's front door: rateLimitPerSecond, maxInFlight and the inFlight / inFlightMax gauges.
  * Nothing here depends on how fast the machine is: bursts are checked against the sliding-window
  * rule on the sandbox's own arrival times, and overlap is made certain by waiting (over HTTP) until
- * the sandbox reports the requests in flight, with a latency far above one round trip.
+ * the sandbox reports the requests in flight, their latency held by the test's clock (jest's fake
+ * setTimeout) until the test lets them go.
  */
 import axios, { AxiosInstance, AxiosResponse } from 'axios';
+import { fakeOnly } from '../harness/fake-clock';
 import { seedCustomerAndClient } from './fixtures';
 import { Sandbox, SandboxOptions, SandboxStats, startSandbox } from './index';
 
@@ -22,10 +24,27 @@ async function start(options: SandboxOptions = {}) {
 	auth = { Authorization: `Bearer ${res.data.token}` };
 }
 
-afterEach(() => sandbox?.close());
+afterEach(() => {
+	jest.useRealTimers();
+	return sandbox?.close();
+});
 
 const balance = () => api.get(`/v1/getClientBalance/${clientUUID}`, { headers: auth });
 const burst = (n: number) => Promise.all(Array.from({ length: n }, () => balance()));
+
+/**
+ * latencyMs is a sandbox timer: with setTimeout faked, /v1 requests that got in stay in flight
+ * until releaseLatency() moves the test's clock past it, however slow the machine.
+ */
+function holdLatency(latencyMs: number): void {
+	fakeOnly('setTimeout', 'clearTimeout');
+	sandbox.control.updateSettings({ latencyMs });
+}
+
+function releaseLatency(): void {
+	jest.advanceTimersByTime(sandbox.control.getSettings().latencyMs);
+	jest.useRealTimers();
+}
 
 /** Asks GET /_sandbox/stats until the predicate holds: each try is a round trip, no timer. */
 async function statsWhen(predicate: (stats: SandboxStats) => boolean, tries = 5000): Promise<SandboxStats> {
@@ -118,11 +137,12 @@ describe('inFlight and inFlightMax', () => {
 	it('count /v1 requests being handled, latency included; a reset starts the maximum from now', async () => {
 		await start();
 		expect(sandbox.control.stats()).toMatchObject({ inFlight: 0, inFlightMax: 1 }); // the login
-		sandbox.control.updateSettings({ latencyMs: 1500 });
+		holdLatency(1500);
 		const slow = burst(3);
 		const during = await statsWhen((s) => s.inFlight === 3);
 		expect(during.inFlightMax).toBe(3);
 		expect((await api.post('/_sandbox/stats/reset')).data).toMatchObject({ inFlight: 3, inFlightMax: 3 });
+		releaseLatency();
 		expect((await slow).map((r) => r.status)).toEqual([200, 200, 200]);
 		expect((await api.get('/_sandbox/stats')).data).toMatchObject({ inFlight: 0, inFlightMax: 3 });
 		sandbox.control.resetStats();
@@ -133,7 +153,7 @@ describe('inFlight and inFlightMax', () => {
 describe('maxInFlight', () => {
 	it('answers 429 with Retry-After 1 to a request arriving while that many are in flight', async () => {
 		await start({ maxInFlight: 2 });
-		sandbox.control.updateSettings({ latencyMs: 1500 });
+		holdLatency(1500);
 		const held = burst(2);
 		await statsWhen((s) => s.inFlight === 2);
 		// Refused at once, without the latency: they never got in.
@@ -142,6 +162,7 @@ describe('maxInFlight', () => {
 			expectTooMany(res);
 			expect(res.headers['retry-after']).toBe('1');
 		}
+		releaseLatency();
 		expect((await held).map((r) => r.status)).toEqual([200, 200]);
 		const stats = (await api.get('/_sandbox/stats')).data;
 		expect(stats).toMatchObject({ inFlight: 0, inFlightMax: 2, concurrencyRejected: 3, rateLimited: 0 });
@@ -154,8 +175,12 @@ describe('maxInFlight', () => {
 	it('is off (0) by default', async () => {
 		await start();
 		expect(sandbox.control.getSettings().maxInFlight).toBe(0);
-		sandbox.control.updateSettings({ latencyMs: 300 });
-		expect((await burst(20)).every((r) => r.status === 200)).toBe(true);
+		holdLatency(300);
+		const all = burst(20);
+		// All twenty in flight together, none refused.
+		await statsWhen((s) => s.inFlight === 20);
+		releaseLatency();
+		expect((await all).every((r) => r.status === 200)).toBe(true);
 		expect(sandbox.control.stats().concurrencyRejected).toBe(0);
 	});
 });
