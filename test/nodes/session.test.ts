@@ -1,13 +1,40 @@
 /** The credential's session: one login per token lifetime, refresh mid-run, fallbacks, clear refusal. */
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { fakeOnly } from '../harness/fake-clock';
 import { closeHarness, secretsOf, world, type World } from '../support/fixture';
 import { CREDENTIAL_ID, uuid } from '../support/workflows';
 
 let w: World | undefined;
 afterEach(async () => {
+	jest.useRealTimers();
 	await w?.close();
 	w = undefined;
 });
 afterAll(closeHarness);
+
+/**
+ * A pass-through in front of the sandbox that calls `onRequest` as each request goes by, before
+ * forwarding it: what the test does there happens at that exact point of a run.
+ */
+async function startPassThrough(target: string, onRequest: (method: string, path: string) => void): Promise<{ url: string; server: Server }> {
+	const to = new URL(target);
+	const server = createServer((req, res) => {
+		onRequest(req.method ?? 'GET', req.url ?? '/');
+		const forward = request(
+			{ host: to.hostname, port: to.port, path: req.url, method: req.method, headers: req.headers, agent: false },
+			(answer) => {
+				res.writeHead(answer.statusCode ?? 502, answer.headers);
+				answer.pipe(res);
+			},
+		);
+		forward.on('error', () => res.destroy());
+		req.pipe(forward);
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
 
 const balanceRows = (clientUUID: string, n: number) => Array.from({ length: n }, () => ({ clientUUID }));
 
@@ -36,23 +63,37 @@ test('1,000 items with a valid token cost exactly one login, and the next run no
 });
 
 test('a 1 s token over 1,000 items: every item succeeds through refreshes, logins stay bounded', async () => {
-	// 3 ms per request, one at a time: the run lasts at least 3 s however fast the machine is, so
-	// the token must expire during it (no race on how quickly the items go).
-	w = await world({ tokenLifetimeSeconds: 1, latencyMs: 3 });
-	const clientUUID = await clientWithBalance(w);
-	const run = await w.act(
-		{ resource: 'client', operation: 'getBalance', clientUUID: '={{ $json.clientUUID }}', options: { concurrency: 1 } },
-		{ rows: balanceRows(clientUUID, 1000) },
-	);
-	expect(run.error).toBeUndefined();
-	const out = run.json('PortalDuct');
-	expect(out).toHaveLength(1000);
-	expect(out.every((o) => o.clientUUID === clientUUID)).toBe(true);
-	const stats = w.sandbox.control.stats();
-	// One refresh per expiry: the run outlives its token, so it must have refreshed at least once.
-	expect(stats.refreshes).toBeGreaterThanOrEqual(1);
-	expect(stats.logins).toBe(1);
-	expect(stats.refreshFailures).toBe(0);
+	// The sandbox and the node read expiry from Date.now() in this process. With the clock stopped,
+	// a token lives until the test moves the clock a second on, which it does as every 250th balance
+	// request goes by: the run outlives its token several times, on a fast machine as on a slow one,
+	// and no token expires between a refresh and its use.
+	fakeOnly('Date');
+	w = await world({ tokenLifetimeSeconds: 1 });
+	let balanceRequests = 0;
+	const passThrough = await startPassThrough(w.sandbox.url, (method, path) => {
+		if (method !== 'GET' || !path.startsWith('/v1/getClientBalance/')) return;
+		if (++balanceRequests % 250 === 0) jest.setSystemTime(Date.now() + 1000);
+	});
+	try {
+		w.harness.credentials.set(CREDENTIAL_ID, 'portalDuctApi', { ...w.storedCredential(), baseUrl: passThrough.url });
+		const clientUUID = await clientWithBalance(w);
+		const run = await w.act(
+			{ resource: 'client', operation: 'getBalance', clientUUID: '={{ $json.clientUUID }}', options: { concurrency: 1 } },
+			{ rows: balanceRows(clientUUID, 1000) },
+		);
+		expect(run.error).toBeUndefined();
+		const out = run.json('PortalDuct');
+		expect(out).toHaveLength(1000);
+		expect(out.every((o) => o.clientUUID === clientUUID)).toBe(true);
+		const stats = w.sandbox.control.stats();
+		// One refresh per expiry: the run outlives its token, so it must have refreshed at least once.
+		expect(stats.refreshes).toBeGreaterThanOrEqual(1);
+		expect(stats.logins).toBe(1);
+		expect(stats.refreshFailures).toBe(0);
+	} finally {
+		passThrough.server.closeAllConnections();
+		passThrough.server.close();
+	}
 });
 
 test('a refused refresh falls back to one login and the run succeeds', async () => {
