@@ -120,10 +120,12 @@ require.extensions['.ts'] = (m, file) => m._compile(ts.transpileModule(fs.readFi
 		let stderr = '';
 		proc.stdout.on('data', (d) => (stdout += d));
 		proc.stderr.on('data', (d) => (stderr += d));
-		const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+		// 'close', not 'exit': a process can exit before the last of its output has been read here;
+		// 'close' comes once its stdout and stderr have ended, so the output is complete by then.
+		const exited = new Promise<number | null>((resolve) => proc.on('close', (code) => resolve(code)));
 		const ready = new Promise<string>((resolve, reject) => {
 			proc.stdout.on('data', () => stdout.includes('Ctrl-C to stop') && resolve(stdout));
-			proc.on('exit', (code) => reject(new Error(`CLI exited (${code}) before it was ready: ${stderr}`)));
+			proc.on('close', (code) => reject(new Error(`CLI exited (${code}) before it was ready: ${stderr}`)));
 		});
 		return { proc, ready, exited, output: () => ({ stdout, stderr }) };
 	}
