@@ -227,6 +227,8 @@ test('a POST to the webhook server runs the workflow with the delivered item', a
 		});
 		expect(server.errors.map((error) => error.message)).toEqual(['the trigger broke']);
 		expect(server.responses.map((response) => response.statusCode)).toEqual([200, 422, 404, 500]);
+		// A run starts after the answer: only once every request is handled is 'no other run' final.
+		await server.idle();
 		expect(server.executions).toHaveLength(1);
 
 		expect(await hooks.delete()).toBe(true);
