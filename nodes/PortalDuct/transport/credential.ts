@@ -33,13 +33,37 @@ export interface ResolvedCredential {
 
 type CredentialContext = IExecuteFunctions | IHookFunctions | ILoadOptionsFunctions;
 
+/** Per node run (the n8n context object), the credential already resolved for each item. */
+const resolvedPerRun = new WeakMap<object, Map<number, Promise<ResolvedCredential>>>();
+
+/**
+ * The credential for `itemIndex`, loaded once per item of a node run however many requests the
+ * item makes (a Return All of 100 pages loads it once). See `loadCredential` for what is picked.
+ */
+export async function resolveCredential(ctx: CredentialContext, itemIndex?: number): Promise<ResolvedCredential> {
+	let perItem = resolvedPerRun.get(ctx);
+	if (!perItem) {
+		perItem = new Map();
+		resolvedPerRun.set(ctx, perItem);
+	}
+	const key = itemIndex ?? -1;
+	let resolved = perItem.get(key);
+	if (!resolved) {
+		resolved = loadCredential(ctx, itemIndex);
+		perItem.set(key, resolved);
+		// A failed load (bad Base URL) is not kept: the error belongs to this call.
+		resolved.catch(() => perItem.delete(key));
+	}
+	return await resolved;
+}
+
 /**
  * Loads the credential for `itemIndex` (item 0 where the context has no items) and picks the
  * session: the stored one only if it was obtained for this Base URL and Email; the one this
  * process holds for the same identity when that is newer; else none, so n8n logs in first.
  * Throws NodeOperationError when the Base URL is not an http(s) address.
  */
-export async function resolveCredential(ctx: CredentialContext, itemIndex?: number): Promise<ResolvedCredential> {
+async function loadCredential(ctx: CredentialContext, itemIndex?: number): Promise<ResolvedCredential> {
 	const data = (await (ctx as IExecuteFunctions).getCredentials(
 		CREDENTIAL_TYPE,
 		itemIndex,
@@ -57,10 +81,8 @@ export async function resolveCredential(ctx: CredentialContext, itemIndex?: numb
 		Object.assign(data, { accessToken: '', refreshToken: '', sessionExpiry: '' });
 	}
 	const identity = sessionIdentity(owner, data.password);
-	const held = keptSession(identity);
-	if (held && (data.accessToken === '' || expiryOf(held) >= expiryOf(data))) Object.assign(data, held);
 	const reference = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
-	return {
+	const credential: ResolvedCredential = {
 		baseUrl,
 		identity,
 		decrypted: {
@@ -70,4 +92,18 @@ export async function resolveCredential(ctx: CredentialContext, itemIndex?: numb
 			data,
 		},
 	};
+	adoptKeptSession(credential);
+	return credential;
+}
+
+/**
+ * Switches to the session this process holds for the same identity when it is newer (another
+ * item or execution renewed it), so a renewal reaches every later request without a 401 first.
+ * Called before every send.
+ */
+export function adoptKeptSession(credential: ResolvedCredential): void {
+	const data = credential.decrypted.data as ICredentialDataDecryptedObject;
+	const held = keptSession(credential.identity);
+	if (!held || held.accessToken === data.accessToken) return;
+	if (data.accessToken === '' || expiryOf(held) >= expiryOf(data)) Object.assign(data, held);
 }

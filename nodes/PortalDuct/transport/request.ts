@@ -18,7 +18,7 @@ import {
 } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE, readErrorBody } from '../api';
-import { resolveCredential, type ResolvedCredential } from './credential';
+import { adoptKeptSession, resolveCredential, type ResolvedCredential } from './credential';
 import { endRunFor, pauseFor, runEndedFor, runOptions, waitOutPause } from './run-state';
 import { networkWords } from './network-words';
 import { SESSION_ERROR_NAME, SESSION_HINT } from './session';
@@ -237,6 +237,7 @@ export async function portalDuctRequest(
 		const ended = runEndedFor(this, credential.identity);
 		if (ended) throw ended;
 		await waitOutPause(credential.identity);
+		adoptKeptSession(credential);
 		tries++;
 		const { answer, failure } = await sendOnce(this, credential, call);
 		if (answer) {
