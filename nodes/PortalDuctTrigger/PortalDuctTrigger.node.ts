@@ -9,8 +9,9 @@ import {
 } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE, type ConnectionStatus } from '../PortalDuct/api';
-import { firstSighting, readStatus, toItem } from './events';
-import { checkExists, create, recordsOf, remove } from './lifecycle';
+import { readStatus, rememberEvent, toItem } from './events';
+import { PROBE_ANSWER, PROBE_EVENT, checkExists, create, recordKey, recordOf, recordsOf, remove } from './lifecycle';
+import { firstInProcess, markSigned, seenSigned } from './recent-events';
 import { SIGNATURE_HEADER, TOKEN_PARAMETER, sameSecret, verifySignature } from './verify';
 
 export class PortalDuctTrigger implements INodeType {
@@ -63,7 +64,7 @@ export class PortalDuctTrigger implements INodeType {
 			},
 			{
 				displayName:
-					'The webhook is registered with PortalDuct automatically when the workflow is activated. PortalDuct keeps one webhook URL per account: activating replaces the current one, and deactivating puts the previous one back.',
+					'The webhook is registered with PortalDuct automatically when the workflow is activated. PortalDuct keeps one webhook URL per account, so one PortalDuct Trigger per account can be active: activating another is refused until this one is deactivated.',
 				name: 'oneRegistrationNotice',
 				type: 'notice',
 				default: '',
@@ -81,6 +82,14 @@ export class PortalDuctTrigger implements INodeType {
 						type: 'boolean',
 						default: false,
 						description: 'Whether to add the delivery\'s HTTP headers to each item',
+					},
+					{
+						displayName: 'Require Signatures',
+						name: 'requireSignatures',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether to refuse every delivery without a valid signature from the start. Off: unsigned deliveries are accepted until the first signed one arrives, then refused (so a PortalDuct that never signs still works).',
 					},
 					{
 						displayName: 'Sign Deliveries',
@@ -120,29 +129,45 @@ export class PortalDuctTrigger implements INodeType {
 		};
 		const refuse = (status: number, message: string) => answer(status, { received: false, message });
 
-		const webhookUrl = this.getNodeWebhookUrl('default') as string;
-		const record = recordsOf(this.getWorkflowStaticData('node'))[webhookUrl];
+		const staticData = this.getWorkflowStaticData('node');
+		const record = recordOf(this, recordsOf(staticData));
 		if (!record || !sameSecret(record.token, (this.getQueryData() as IDataObject)[TOKEN_PARAMETER])) {
 			return refuse(401, 'Unknown or missing delivery token');
 		}
+		const body = this.getBodyData();
+		// Another trigger about to take this account asks whether this one is active.
+		if (body.event === PROBE_EVENT) return answer(200, { received: true, probe: PROBE_ANSWER });
+
+		const trigger = `${this.getWorkflow().id ?? ''}|${recordKey(this)}`;
 		const signature = this.getHeaderData()[SIGNATURE_HEADER];
-		if (signature !== undefined && record.secret) {
-			const raw = (request as unknown as { rawBody?: Buffer }).rawBody ?? JSON.stringify(this.getBodyData());
-			const check = verifySignature(signature, raw, record.secret, Math.floor(Date.now() / 1000));
-			if (!check.ok) return refuse(401, `Signature refused: ${check.reason}`);
+		if (record.secret) {
+			if (signature !== undefined) {
+				const raw = (request as unknown as { rawBody?: Buffer }).rawBody ?? JSON.stringify(body);
+				const check = verifySignature(signature, raw, record.secret, Math.floor(Date.now() / 1000));
+				if (!check.ok) return refuse(401, `Signature refused: ${check.reason}`);
+				markSigned(trigger);
+				if (!record.signed) record.signed = true; // written once, not per delivery
+			} else if (record.signed || seenSigned(trigger) || this.getNodeParameter('options.requireSignatures', false)) {
+				// Once PortalDuct signs, an unsigned delivery is someone who only knows the URL.
+				return refuse(401, 'Signature required: this registration receives signed deliveries');
+			}
 		}
 
-		const body = this.getBodyData();
 		const status = readStatus(body);
 		if (typeof body.eventId !== 'string' || !status) {
 			return refuse(400, 'Not a PortalDuct portal login change (eventId and status are required)');
 		}
-		// Acknowledge redeliveries (PortalDuct delivers at least once) without a second execution.
-		if (!firstSighting(record.seen, body.eventId)) return answer(200, { received: true, duplicate: true });
+		// Acknowledge redeliveries (PortalDuct delivers at least once) without a second execution:
+		// this process's memory first (checked and filled before anything can interleave), then the
+		// ids static data carried across restarts.
+		const fresh = firstInProcess(trigger, body.eventId);
+		if (!fresh || record.seen.includes(body.eventId)) return answer(200, { received: true, duplicate: true });
 		const wanted = this.getNodeParameter('statuses', ['pending', 'success', 'failure']) as ConnectionStatus[];
 		if (!wanted.includes(status)) {
 			return answer(200, { received: true, ignored: `status ${status} is not selected` });
 		}
+		// Only events that start an execution cost a static data write (n8n saves it with the run).
+		rememberEvent(record.seen, body.eventId);
 		const item: IDataObject = toItem(body, status);
 		if (this.getNodeParameter('options.includeHeaders', false) as boolean) {
 			item.headers = this.getHeaderData() as IDataObject;

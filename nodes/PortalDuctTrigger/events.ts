@@ -40,10 +40,9 @@ export function toItem(body: IDataObject, status: ConnectionStatus): IDataObject
 	return item;
 }
 
-/** Records an eventId; returns false when it was already seen. Oldest ids are forgotten first. */
-export function firstSighting(seen: string[], eventId: string): boolean {
-	if (seen.includes(eventId)) return false;
+/** Adds an eventId to the ids kept in static data (for restarts); the oldest are forgotten first. */
+export function rememberEvent(seen: string[], eventId: string): void {
+	if (seen.includes(eventId)) return;
 	seen.push(eventId);
 	if (seen.length > SEEN_EVENTS_KEPT) seen.splice(0, seen.length - SEEN_EVENTS_KEPT);
-	return true;
 }

@@ -65,6 +65,17 @@ export function withToken(webhookUrl: string, token: string): string {
 	return url.toString();
 }
 
+/** A registered URL fit to show: its token (a delivery credential) left out. */
+export function withoutToken(registeredUrl: string): string {
+	try {
+		const url = new URL(registeredUrl);
+		url.searchParams.delete(TOKEN_PARAMETER);
+		return url.toString();
+	} catch {
+		return 'an address that is not a URL';
+	}
+}
+
 /** Whether a registered URL points at this webhook (whatever token it carries). */
 export function pointsAt(registeredUrl: string, webhookUrl: string): boolean {
 	try {
