@@ -78,6 +78,8 @@ export interface StartWebhookServerOptions {
 	nodeName: string;
 	/** 'trigger' (default): production URLs and 'webhook' runs; 'manual': test URLs and runs. */
 	mode?: HookMode;
+	/** 'perCall': static data loaded per call and written back whole, as n8n does (see webhook-server). */
+	staticData?: 'shared' | 'perCall';
 }
 
 export interface Harness {

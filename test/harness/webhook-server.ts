@@ -14,12 +14,13 @@ import { Container } from '@n8n/di';
 import { ErrorReporter, WebhookContext, type ExecutionLifecycleHooks } from 'n8n-core';
 import {
 	Node,
+	Workflow,
 	jsonParse,
+	type IDataObject,
 	type INode,
 	type IWebhookData,
 	type IWebhookResponseData,
 	type IWorkflowExecuteAdditionalData,
-	type Workflow,
 	type WorkflowActivateMode,
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
@@ -32,6 +33,13 @@ export interface WebhookServerOptions {
 	nodeName: string;
 	/** 'trigger' = production URLs (/webhook/...), 'manual' = test URLs (/webhook-test/...). */
 	mode?: HookMode;
+	/**
+	 * 'shared' (default): every call sees and changes the workflow's one static data object.
+	 * 'perCall': as n8n does for production webhooks, each call gets the workflow with a copy of
+	 * the stored static data, and right after `webhook()` a changed copy replaces the stored one
+	 * whole (last writer wins), so overlapping calls can lose each other's changes.
+	 */
+	staticData?: 'shared' | 'perCall';
 }
 
 export interface WebhookResponseRecord {
@@ -190,6 +198,33 @@ function recordResponse(res: ServerResponse, onDone: (record: WebhookResponseRec
 	}) as ServerResponse['end'];
 }
 
+/** The same workflow with a private deep copy of its stored static data (n8n loads it per call). */
+function withStaticDataCopy(workflow: Workflow): Workflow {
+	return new Workflow({
+		id: workflow.id,
+		name: workflow.name,
+		nodes: Object.values(workflow.nodes),
+		connections: workflow.connectionsBySourceNode,
+		active: workflow.active,
+		nodeTypes: workflow.nodeTypes,
+		staticData: JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject,
+		settings: workflow.settings,
+		pinData: workflow.pinData,
+	});
+}
+
+/**
+ * n8n's WorkflowStaticDataService.saveStaticData after a webhook call: when the call changed its
+ * copy (`__dataChanged`), the stored object is replaced by it whole.
+ */
+function saveStaticDataWhole(call: Workflow, stored: Workflow): void {
+	if (call.staticData.__dataChanged !== true) return;
+	const copy = JSON.parse(JSON.stringify(call.staticData)) as IDataObject;
+	delete copy.__dataChanged;
+	for (const key of Object.keys(stored.staticData)) delete stored.staticData[key];
+	Object.assign(stored.staticData, copy);
+}
+
 export async function startWebhookServer(
 	deps: WebhookServerDeps,
 	options: WebhookServerOptions,
@@ -266,10 +301,12 @@ export async function startWebhookServer(
 		req.readRawBody = async () => {};
 		parseBody(req);
 
-		const context = new WebhookContext(workflow, node, additionalData, executionMode, webhookData, [], null);
+		const callWorkflow = options.staticData === 'perCall' ? withStaticDataCopy(workflow) : workflow;
+		const context = new WebhookContext(callWorkflow, node, additionalData, executionMode, webhookData, [], null);
 		let result: IWebhookResponseData;
 		try {
 			result = await invokeWebhook(context);
+			if (callWorkflow !== workflow) saveStaticDataWhole(callWorkflow, workflow);
 		} catch (error) {
 			errors.push(error as Error);
 			// n8n reports it (to its log) and answers with a generic message.
@@ -320,7 +357,7 @@ export async function startWebhookServer(
 			else answer(result.webhookResponse !== undefined ? result.webhookResponse : { message: 'Workflow was started' });
 		}
 
-		const run = await deps.run(workflow, node, result.workflowData, executionMode, additionalData.executionId as string);
+		const run = await deps.run(callWorkflow, node, result.workflowData, executionMode, additionalData.executionId as string);
 		executions.push(run);
 		notify();
 

@@ -252,6 +252,6 @@ describe('deadlines', () => {
 test('the Options defaults the editor shows are the ones the node runs with', async () => {
 	const { runLimits } = await import('../../nodes/PortalDuct/transport/run-state');
 	const { runOptionsField } = await import('../../nodes/PortalDuct/run-options');
-	const defaults = Object.fromEntries((runOptionsField.options as IDataObject[]).map((o) => [o.name, o.default]));
+	const defaults = Object.fromEntries((runOptionsField.options as unknown as IDataObject[]).map((o) => [o.name, o.default]));
 	expect(defaults).toEqual({ concurrency: runLimits.defaultConcurrency, timeout: runLimits.defaultTimeoutMs });
 });
