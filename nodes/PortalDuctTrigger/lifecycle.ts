@@ -17,6 +17,8 @@ import {
 	register,
 	removeRegistration,
 } from '../PortalDuct/transport/registration';
+import { resolveCredential } from '../PortalDuct/transport/credential';
+import { unreachableReason } from './reachability';
 import { newSecret, pointsAt, sameNodeOtherMode, withoutToken, withToken } from './verify';
 
 export interface RegistrationRecord {
@@ -115,6 +117,19 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 	const token = previous?.token ?? newSecret();
 	const secret = sign ? (previous?.secret || newSecret()) : '';
 	const registeredUrl = withToken(webhookUrl, token);
+
+	const { baseUrl } = await resolveCredential(this);
+	const unreachable = unreachableReason(webhookUrl, baseUrl);
+	if (unreachable) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`PortalDuct at ${baseUrl} cannot reach this trigger: n8n's webhook URL ${webhookUrl} is ${unreachable}`,
+			{
+				description:
+					'Set WEBHOOK_URL (N8N_WEBHOOK_URL on n8n 2.x) to the https address where PortalDuct can reach this n8n, e.g. https://n8n.example.com/, restart n8n and activate again. For a local trial, run PortalDuct\'s sandbox on the same machine (npm run sandbox).',
+			},
+		);
+	}
 
 	const current = await getRegistration(this);
 	let displaced = previous?.displaced;
