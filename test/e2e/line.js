@@ -20,7 +20,7 @@ const { prepare, workflowId, CREDENTIAL_TYPE } = require('./lib/workflows');
 // whose portal connections invoice-sync then reads. Phases: cli (before `n8n start`), server, after.
 // Each of examples/onboarding, http-request-credential, status-alerts and invoice-sync.json is run
 // by the scenario of that name; `examples` checks every example's node types on this line.
-const SCENARIOS = ['pipeline', 'onboarding', 'http-request-credential', 'status-trigger', 'invoice-sync', 'credential-test', 'node-types', 'examples', 'no-secrets'];
+const SCENARIOS = ['pipeline', 'onboarding', 'http-request-credential', 'status-trigger', 'trigger-load', 'invoice-sync', 'credential-test', 'node-types', 'examples', 'no-secrets'];
 
 /** The base URL `npm run sandbox` listens on by default: examples name it where a URL is editable. */
 const SANDBOX_DEFAULT_URL = 'http://127.0.0.1:8787';

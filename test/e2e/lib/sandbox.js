@@ -11,6 +11,8 @@ async function startSandbox(modulePath, options = {}) {
 		url: sandbox.url,
 		login: sandbox.login ?? { email: DEFAULT_EMAIL, password: DEFAULT_PASSWORD },
 		close: () => sandbox.close(),
+		/** The signing secret of the current registration (known to PortalDuct and the trigger only). */
+		registrationSecret: () => sandbox.state.registration?.secret,
 		client: new SandboxClient(sandbox.url),
 	};
 }

@@ -1,0 +1,210 @@
+'use strict';
+// The PortalDuct Trigger under load in a running n8n: overlapping deliveries start no duplicate
+// executions, an unsigned delivery after a signed one is refused, and two workflows on one
+// PortalDuct account never leave the account pointing at a URL nobody serves.
+const assert = require('node:assert/strict');
+const crypto = require('node:crypto');
+const { examples, fixture } = require('../lib/workflows');
+const { request } = require('../lib/http');
+const { waitFor } = require('../lib/proc');
+const { needsNode } = require('../lib/requires');
+
+const TRIGGER = 'n8n-nodes-portalduct.portalDuctTrigger';
+const BURST = 20;
+const EXACTLY_ONCE = 'examples/status-events-exactly-once.json';
+
+/** Activates a workflow over REST as the editor does (POST /rest/workflows/:id/activate, both lines). */
+async function activate(n8n, id) {
+	const { data } = await n8n.rest('GET', `/rest/workflows/${id}`);
+	return await request('POST', `${n8n.url}/rest/workflows/${id}/activate`, {
+		body: { versionId: data.versionId },
+		cookie: n8n.cookie,
+		timeoutMs: 60_000,
+	});
+}
+
+/** A portal login change as PortalDuct delivers it, with a fresh eventId. */
+function event(client, status = 'failure') {
+	return {
+		eventId: crypto.randomUUID(),
+		event: 'clientPortalLoginChange',
+		occurredAt: new Date().toISOString(),
+		customerUUID: client.customerUUID,
+		clientUUID: client.clientUUID,
+		connection_uuid: crypto.randomUUID(),
+		portalName: 'Ariba',
+		status,
+		retryRequired: status === 'failure',
+		message: 'e2e delivery',
+	};
+}
+
+/** POSTs a delivery to the registered URL, signed the way the sandbox signs (t=<s>,v1=<hmac>) unless `secret` is empty. */
+async function deliver(url, body, secret) {
+	const headers = {};
+	if (secret) {
+		const t = Math.floor(Date.now() / 1000);
+		const v1 = crypto.createHmac('sha256', secret).update(`${t}.${JSON.stringify(body)}`).digest('hex');
+		headers['x-portalduct-signature'] = `t=${t},v1=${v1}`;
+	}
+	const r = await request('POST', url, { body, headers, timeoutMs: 30_000 });
+	return { status: r.status, json: r.json ?? {} };
+}
+
+/** Finished executions of a workflow (n8n lists newest first; running ones have no stoppedAt). */
+async function finished(ctx, id) {
+	return (await ctx.n8n.executions(id)).filter((e) => e.stoppedAt || e.status === 'success' || e.status === 'error');
+}
+
+/** Waits until the workflow has exactly `count` finished executions and none running. */
+async function settle(ctx, id, count) {
+	return await waitFor(
+		async () => {
+			const all = await ctx.n8n.executions(id);
+			const done = await finished(ctx, id);
+			return all.length === done.length && done.length >= count ? done : undefined;
+		},
+		{ timeoutMs: 60_000, intervalMs: 500 },
+	);
+}
+
+/** The eventIds that reached the workflow, from its stored executions. */
+async function deliveredEventIds(ctx, id) {
+	const ids = [];
+	for (const summary of await ctx.n8n.executions(id)) {
+		const ex = await ctx.n8n.execution(summary.id);
+		for (const item of ex.data.resultData.runData['PortalDuct Trigger']?.[0]?.data?.main?.[0] ?? []) ids.push(item.json.eventId);
+	}
+	return ids;
+}
+
+module.exports = {
+	name: 'trigger-load',
+	requires: (ctx) => needsNode(ctx, TRIGGER),
+	workflows: (ctx) => [
+		{ role: 'triggerA', ...fixture('trigger-noop-a.workflow.json') },
+		{ role: 'triggerB', ...fixture('trigger-noop-b.workflow.json') },
+		...examples(ctx.repo)
+			.filter((e) => e.source === EXACTLY_ONCE)
+			.map((e) => ({ role: 'exactlyOnce', ...e })),
+	],
+
+	async server(ctx, t) {
+		const sandbox = ctx.sandbox;
+		const [a, b] = [ctx.ids.triggerA, ctx.ids.triggerB];
+		const webhookIdOf = (role) => ctx.workflows[role].nodes.find((n) => n.type === TRIGGER).webhookId;
+		const client = ctx.shared.triggerClient ?? { customerUUID: crypto.randomUUID(), clientUUID: crypto.randomUUID() };
+		const registered = (role) => async () => {
+			const r = await sandbox.client.registration();
+			return r?.url?.includes(webhookIdOf(role)) ? r : undefined;
+		};
+
+		const registration = await t.check('workflow A activated over REST registers its URL', async () => {
+			const r = await activate(ctx.n8n, a);
+			assert.equal(r.status, 200, r.text);
+			const reg = await waitFor(registered('triggerA'), { timeoutMs: 30_000, intervalMs: 300 });
+			assert.ok(reg, `registration: ${JSON.stringify(await sandbox.client.registration())}`);
+			return reg;
+		});
+		if (!registration) return;
+		const secret = sandbox.registrationSecret();
+
+		await t.check(`a burst of ${BURST} distinct signed events at once, then each redelivered at once: ${BURST} executions, 0 duplicates`, async () => {
+			const events = Array.from({ length: BURST }, () => event(client));
+			const first = await Promise.all(events.map((e) => deliver(registration.url, e, secret)));
+			assert.deepEqual(first.map((r) => r.status), events.map(() => 200));
+			assert.deepEqual(first.filter((r) => r.json.duplicate), [], 'a first delivery was taken for a duplicate');
+			const again = await Promise.all(events.map((e) => deliver(registration.url, e, secret)));
+			assert.deepEqual(again.map((r) => [r.status, r.json.duplicate]), events.map(() => [200, true]));
+			const done = await settle(ctx, a, BURST);
+			assert.ok(done, `executions: ${(await ctx.n8n.executions(a)).length}`);
+			const ids = await deliveredEventIds(ctx, a);
+			assert.equal(ids.length, BURST, `${ids.length} executions for ${BURST} events`);
+			assert.deepEqual([...ids].sort(), events.map((e) => e.eventId).sort());
+		});
+
+		await t.check('the same event twice at the same moment: 1 execution', async () => {
+			const before = (await finished(ctx, a)).length;
+			const same = event(client);
+			const answers = await Promise.all([deliver(registration.url, same, secret), deliver(registration.url, same, secret)]);
+			assert.deepEqual(answers.map((r) => r.status), [200, 200]);
+			assert.equal(answers.filter((r) => r.json.duplicate).length, 1, JSON.stringify(answers));
+			assert.ok(await settle(ctx, a, before + 1));
+			const ids = await deliveredEventIds(ctx, a);
+			assert.equal(ids.filter((id) => id === same.eventId).length, 1);
+		});
+
+		await t.check('after signed deliveries, an unsigned one with the right URL token is refused (401) and runs nothing', async () => {
+			const before = (await ctx.n8n.executions(a)).length;
+			const r = await deliver(registration.url, event(client), '');
+			assert.equal(r.status, 401, JSON.stringify(r));
+			assert.equal((await ctx.n8n.executions(a)).length, before);
+		});
+
+		await t.check('workflow B on the same account is refused while A is active, naming what holds it', async () => {
+			const r = await activate(ctx.n8n, b);
+			let refusal = r.status === 200 ? '' : r.text;
+			if (r.status === 200) {
+				// 2.x publishes through an outbox: the answer comes first, the trigger's create() after,
+				// and its failure is the trigger's status in GET /rest/workflows/:id/publication-status.
+				refusal = await waitFor(
+					async () => {
+						const status = await request('GET', `${ctx.n8n.url}/rest/workflows/${b}/publication-status`, { cookie: ctx.n8n.cookie });
+						return /PortalDuct/.test(status.text) ? status.text : undefined;
+					},
+					{ timeoutMs: 60_000, intervalMs: 500 },
+				);
+			}
+			assert.match(refusal ?? '(no refusal seen)', /another active PortalDuct Trigger/);
+			assert.ok(await registered('triggerA')(), 'A lost its registration');
+		});
+
+		await t.check('A deactivated, then B activated and deactivated: the account is never left on a URL nobody serves', async () => {
+			await ctx.n8n.deactivate(a);
+			const cleared = await waitFor(async () => ((await sandbox.client.registration()) === null ? true : undefined), {
+				timeoutMs: 20_000,
+			});
+			assert.ok(cleared, `after A: ${JSON.stringify(await sandbox.client.registration())}`);
+			const r = await activate(ctx.n8n, b);
+			assert.equal(r.status, 200, r.text.slice(0, 300));
+			assert.ok(await waitFor(registered('triggerB'), { timeoutMs: 30_000, intervalMs: 300 }));
+			await ctx.n8n.deactivate(b);
+			const none = await waitFor(async () => ((await sandbox.client.registration()) === null ? true : undefined), {
+				timeoutMs: 20_000,
+			});
+			assert.ok(none, `after B: ${JSON.stringify(await sandbox.client.registration())}`);
+		});
+
+		const recipe = ctx.ids.exactlyOnce;
+		await t.check(`${EXACTLY_ONCE}: active, each of 3 events (each delivered twice) reaches "Handle each event once" once`, async () => {
+			assert.ok(recipe, `${EXACTLY_ONCE} is missing`);
+			const r = await activate(ctx.n8n, recipe);
+			assert.equal(r.status, 200, r.text.slice(0, 300));
+			const reg = await waitFor(registered('exactlyOnce'), { timeoutMs: 30_000, intervalMs: 300 });
+			assert.ok(reg, `registration: ${JSON.stringify(await sandbox.client.registration())}`);
+			const events = [event(client, 'pending'), event(client, 'success'), event(client, 'failure')];
+			const recipeSecret = sandbox.registrationSecret();
+			// One event at a time, as PortalDuct's per-account queue sends them: n8n's Remove Duplicates
+			// history is not safe for two executions of one workflow writing it for the first time at
+			// once (2.41.1 on SQLite: one fails on a UNIQUE constraint of processed_data).
+			let done;
+			for (const [n, e] of events.entries()) {
+				const twice = await Promise.all([deliver(reg.url, e, recipeSecret), deliver(reg.url, e, recipeSecret)]);
+				assert.deepEqual(twice.map((a) => a.status), [200, 200]);
+				done = await settle(ctx, recipe, n + 1);
+				assert.ok(done, `event ${n + 1}: ${(await ctx.n8n.executions(recipe)).length} executions`);
+			}
+			assert.equal(done.length, events.length);
+			for (const summary of done) assert.equal(summary.status, 'success', JSON.stringify(summary));
+			const handled = [];
+			for (const summary of done) {
+				const ex = await ctx.n8n.execution(summary.id);
+				const items = ex.data.resultData.runData['Handle each event once']?.[0]?.data?.main?.[0] ?? [];
+				handled.push(...items.map((item) => item.json.eventId));
+			}
+			assert.deepEqual(handled.sort(), events.map((e) => e.eventId).sort());
+			await ctx.n8n.deactivate(recipe);
+			assert.ok(await waitFor(async () => ((await sandbox.client.registration()) === null ? true : undefined), { timeoutMs: 20_000 }));
+		});
+	},
+};
