@@ -8,7 +8,10 @@ export type IfExists = 'error' | 'continue';
 
 export interface RecordInput {
 	body: IDataObject;
-	/** The caller's ids as written (their case kept), repeated in the output over PortalDuct's echo. */
+	/**
+	 * The caller's ids as written (their case kept), and their own platform ids when given,
+	 * repeated in the output over PortalDuct's echo.
+	 */
 	ids: IDataObject;
 	ifExists: IfExists;
 }
@@ -26,14 +29,19 @@ export function companyNameField(placeholder: string, whose: string): INodePrope
 }
 
 /** The fields every create shares (name, email, metadata, If Already Exists) after its ids. */
-export function readRecordInput(ctx: IExecuteFunctions, itemIndex: number, ids: IDataObject): RecordInput {
+export function readRecordInput(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	ids: IDataObject,
+	ownIds: IDataObject = {},
+): RecordInput {
 	const { email, metadata } = readContactExtras(ctx, itemIndex);
 	const body: IDataObject = { ...ids, [recordFields.name]: readText(ctx, 'name', 'Name', itemIndex) };
 	if (email !== undefined) body[recordFields.email] = email;
 	if (metadata !== undefined) body[recordFields.metadata] = metadata;
 	return {
 		body,
-		ids,
+		ids: { ...ids, ...ownIds },
 		ifExists: ctx.getNodeParameter('ifExists', itemIndex, 'error') as IfExists,
 	};
 }
@@ -59,10 +67,10 @@ export async function createRecord(
 	});
 	if (answer.landedEarlier) {
 		// The first send created it and only its answer was lost: that is a success, not a duplicate.
-		return { ...request.body, created: true, alreadyExisted: false };
+		return { ...request.body, ...request.ids, created: true, alreadyExisted: false };
 	}
 	if (answer.status === 409) {
-		return { ...request.body, created: false, alreadyExisted: true };
+		return { ...request.body, ...request.ids, created: false, alreadyExisted: true };
 	}
 	const record =
 		typeof answer.body === 'object' && answer.body !== null && !Array.isArray(answer.body)

@@ -1,8 +1,7 @@
 import { clientFields, paths } from '../../api';
-import { readUuid } from '../../validation';
+import { idFieldsFor, idFormatField, idOwn, readId } from '../../own-ids';
 import { companyNameField, createRecord, readRecordInput } from '../create-record';
 import {
-	clientUuidField,
 	contactExtrasField,
 	customerUuidField,
 	ifExistsField,
@@ -20,21 +19,29 @@ export const createClient = defineAction({
 			'Create a Client (a company the customer trades with) under an existing customer, with a UUID you choose',
 	},
 	fields: [
-		customerUuidField,
-		uuidField(
-			'clientUUID',
-			'Client UUID',
-			'A UUID you choose for the new client; reusing the ID of the company in your own platform keeps both systems aligned',
+		idFormatField,
+		...idFieldsFor(customerUuidField, 'customer'),
+		...idFieldsFor(
+			uuidField(
+				'clientUUID',
+				'Client UUID',
+				'A UUID you choose for the new client; reusing the ID of the company in your own platform keeps both systems aligned',
+			),
+			'client',
 		),
 		companyNameField('Northwind Retail', 'client'),
 		contactExtrasField,
 		ifExistsField,
 	],
 	read(itemIndex) {
-		return readRecordInput(this, itemIndex, {
-			[clientFields.customerId]: readUuid(this, 'customerUUID', customerUuidField.displayName, itemIndex),
-			[clientFields.id]: readUuid(this, 'clientUUID', clientUuidField.displayName, itemIndex),
-		});
+		const customer = readId(this, 'customerUUID', 'customer', 'Customer', itemIndex);
+		const client = readId(this, 'clientUUID', 'client', 'Client', itemIndex);
+		return readRecordInput(
+			this,
+			itemIndex,
+			{ [clientFields.customerId]: customer.uuid, [clientFields.id]: client.uuid },
+			{ ...idOwn('customer', customer), ...idOwn('client', client) },
+		);
 	},
 	async execute(input, itemIndex) {
 		return await createRecord(this, {

@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { paths } from '../../api';
 import { portalDuctRequest } from '../../transport/request';
-import { readUuid } from '../../validation';
+import { idFieldsFor, idFormatField, idOwn, readId } from '../../own-ids';
 import { clientUuidField } from '../shared-fields';
 import { defineAction } from '../types';
 
@@ -16,7 +16,8 @@ export const getClientBalance = defineAction({
 			'Get what a client owes: total outstanding and overdue, open invoice count, and a breakdown per portal connection',
 	},
 	fields: [
-		clientUuidField,
+		idFormatField,
+		...idFieldsFor(clientUuidField, 'client'),
 		{
 			displayName: 'Output',
 			name: 'output',
@@ -38,8 +39,10 @@ export const getClientBalance = defineAction({
 		},
 	],
 	read(itemIndex) {
+		const client = readId(this, 'clientUUID', 'client', 'Client', itemIndex);
 		return {
-			clientUUID: readUuid(this, 'clientUUID', clientUuidField.displayName, itemIndex),
+			clientUUID: client.uuid,
+			own: idOwn('client', client),
 			perConnection: this.getNodeParameter('output', itemIndex, 'client') === 'connections',
 		};
 	},
@@ -52,12 +55,13 @@ export const getClientBalance = defineAction({
 			subject: `client ${input.clientUUID}`,
 		});
 		// The client's id as the caller wrote it, not PortalDuct's echo (which may differ in case).
-		const balance: IDataObject = { ...(answer.body as IDataObject), clientUUID: input.clientUUID };
+		const balance: IDataObject = { ...(answer.body as IDataObject), clientUUID: input.clientUUID, ...input.own };
 		if (!input.perConnection) return balance;
 		const { byPortal, ...client } = balance;
 		const connections = Array.isArray(byPortal) ? (byPortal as IDataObject[]) : [];
 		return connections.map((connection) => ({
 			clientUUID: client.clientUUID,
+			...input.own,
 			currency: client.currency,
 			asOf: client.asOf,
 			...connection,

@@ -1,7 +1,7 @@
 import { customerFields, paths } from '../../api';
-import { readUuid } from '../../validation';
+import { idFieldsFor, idFormatField, idOwn, readId } from '../../own-ids';
 import { companyNameField, createRecord, readRecordInput } from '../create-record';
-import { contactExtrasField, customerUuidField, ifExistsField, uuidField } from '../shared-fields';
+import { contactExtrasField, ifExistsField, uuidField } from '../shared-fields';
 import { defineAction } from '../types';
 
 export const createCustomer = defineAction({
@@ -14,19 +14,22 @@ export const createCustomer = defineAction({
 			'Create a Customer (a company using PortalDuct) with a UUID you choose, usually its ID in your own platform',
 	},
 	fields: [
-		uuidField(
-			'customerUUID',
-			'Customer UUID',
-			'A UUID you choose for the new customer; reusing the ID of the company in your own platform keeps both systems aligned',
+		idFormatField,
+		...idFieldsFor(
+			uuidField(
+				'customerUUID',
+				'Customer UUID',
+				'A UUID you choose for the new customer; reusing the ID of the company in your own platform keeps both systems aligned',
+			),
+			'customer',
 		),
 		companyNameField('Acme Trade Finance', 'customer'),
 		contactExtrasField,
 		ifExistsField,
 	],
 	read(itemIndex) {
-		return readRecordInput(this, itemIndex, {
-			[customerFields.id]: readUuid(this, 'customerUUID', customerUuidField.displayName, itemIndex),
-		});
+		const customer = readId(this, 'customerUUID', 'customer', 'Customer', itemIndex);
+		return readRecordInput(this, itemIndex, { [customerFields.id]: customer.uuid }, idOwn('customer', customer));
 	},
 	async execute(input, itemIndex) {
 		return await createRecord(this, {
