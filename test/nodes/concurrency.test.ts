@@ -226,7 +226,7 @@ describe('deadlines', () => {
 		for (const item of out) expect(item.error).toMatch(/^PortalDuct could not be reached for GET .*: the request timed out/);
 		// Two lanes, four tries each at most; the eight other items were never sent.
 		expect(w.sandbox.control.log().length).toBeLessThanOrEqual(8);
-	}, 30_000);
+	});
 
 	test('a login that never answers fails the run after the login deadline, one attempt for all items', async () => {
 		const { world: created, clientUUID } = await clientWorld();
@@ -246,7 +246,7 @@ describe('deadlines', () => {
 		expect(out).toHaveLength(5);
 		for (const item of out) expect(item.error).toMatch(/^PortalDuct login for demo@portalduct\.test failed: .*timed out/);
 		expect(w.sandbox.control.log().map((entry) => entry.path)).toEqual(['/v1/login']);
-	}, 40_000);
+	});
 });
 
 test('the Options defaults the editor shows are the ones the node runs with', async () => {
