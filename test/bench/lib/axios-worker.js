@@ -86,6 +86,7 @@ serve({
 	async rep() {
 		const counters = { rateLimited: 0, failed: 0, outputItems: 0 };
 		const loginsBefore = logins;
+		const cpu = process.cpuUsage();
 		const started = performance.now();
 		if (job.op === 'balance') {
 			await pool(job.ids.length, job.concurrency, async (i) => {
@@ -108,7 +109,8 @@ serve({
 			throw new Error(`unknown op ${job.op}`);
 		}
 		const ms = performance.now() - started;
-		return { ms, wallMs: ms, ...counters, logins: logins - loginsBefore, ...memory() };
+		const used = process.cpuUsage(cpu);
+		return { ms, wallMs: ms, cpuMs: (used.user + used.system) / 1000, ...counters, logins: logins - loginsBefore, ...memory() };
 	},
 	memory,
 });

@@ -49,15 +49,18 @@ serve({
 	},
 	/** One run: wall time of the whole run and the node's own executionTime, items out, errors. */
 	async rep() {
+		const cpu = process.cpuUsage();
 		const started = performance.now();
 		const run = await harness.run(workflow, { startNode: 'Start', items });
 		const wallMs = performance.now() - started;
+		const used = process.cpuUsage(cpu);
 		const task = run.raw.data.resultData.runData[NODE]?.[0];
 		const out = run.json(NODE);
 		harness.logs.length = 0; // the harness keeps every log line; a long benchmark must not
 		return {
 			ms: task?.executionTime ?? wallMs,
 			wallMs,
+			cpuMs: (used.user + used.system) / 1000,
 			outputItems: out.length,
 			failed: out.filter((j) => j.error !== undefined).length,
 			error: run.error ? String(run.error.message ?? run.error) : undefined,

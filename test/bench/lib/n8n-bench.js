@@ -4,11 +4,13 @@
 // process's credential decrypt count on demand (SIGUSR2) and its peak memory from /proc.
 const fs = require('node:fs');
 const path = require('node:path');
+const { spawnSync } = require('node:child_process');
 const { N8nInstance } = require('../../e2e/lib/n8n');
 const { startBackground, waitFor, sleep } = require('../../e2e/lib/proc');
 
 const PRELOAD = path.join(__dirname, 'n8n-preload.js');
 const FINISHED = new Set(['success', 'error', 'crashed', 'canceled']);
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
 
 class BenchN8n extends N8nInstance {
 	constructor(options) {
@@ -97,6 +99,14 @@ class BenchN8n extends N8nInstance {
 		} catch {
 			return false;
 		}
+	}
+
+	/** CPU time (user + system) the n8n process has used so far, in ms (resolution 1 clock tick). */
+	cpuMs() {
+		// Fields after the ")" that ends the command name: state is 3rd, utime 14th, stime 15th.
+		const stat = fs.readFileSync(`/proc/${this.server.pid}/stat`, 'utf8');
+		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+		return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
 	}
 
 	/** {rss, peak} of the n8n process in bytes, from /proc/<pid>/status. */

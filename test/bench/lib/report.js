@@ -43,6 +43,7 @@ function details(row, s) {
 	if (m.rateLimited) out.push(`429s ${fmt(m.rateLimited)}`);
 	// At 0 ms latency the sandbox answers synchronously: nothing is ever in flight together there.
 	if (m.inFlightMax !== undefined && row.latencyMs) out.push(`in flight max ${fmt(m.inFlightMax)}`);
+	if (m.cpuMs !== undefined) out.push(`CPU ${fmt(m.cpuMs / (row.pages ?? row.items), 2)} ms/${row.pages ? 'page' : 'item'}${row.key.includes('n8n') || row.label.startsWith('real n8n') ? ' (n8n process)' : ''}`);
 	if (m.credLoadsPerItem !== undefined) out.push(`credential loads/${row.pages ? 'page' : 'item'} ${fmt(m.credLoadsPerItem, 2)}`);
 	if (m.maxRss !== undefined && row.pages) out.push(`peak RSS ${mb(m.maxRss)}`);
 	if (m.peakRss !== undefined) out.push(`n8n RSS ${mb(m.rssBefore)} before, peak ${mb(m.peakRss)} during`);
@@ -82,6 +83,13 @@ function ratios(rows, info) {
 	add(`run 1: engine default / raw axios pool of ${info.pool}`, ratio('engine-default', 'axios-pool'));
 	add('run 1: speed-up c1 -> default, real n8n', ratio('n8n-c1', 'n8n-default'));
 
+	// CPU time is what other load on the machine disturbs least.
+	const cpu = (key) => by[key]?.s.m.cpuMs;
+	const cpuRatio = (a, b) => (cpu(a) !== undefined && cpu(b) ? cpu(a) / cpu(b) : undefined);
+	add('run 1, CPU per item: real n8n PortalDuct c1 (n8n process) / raw axios sequential', cpuRatio('n8n-c1', 'axios-seq'));
+	add('run 1, CPU per item: engine c1 / raw axios sequential', cpuRatio('engine-c1', 'axios-seq'));
+	add('run 1, CPU per item: real n8n PortalDuct c1 / HTTP Request (n8n process)', cpuRatio('n8n-c1', 'n8n-http'));
+
 	const speedup = ratio('lat-http', 'lat-ours');
 	add('run 2: HTTP Request defaults / PortalDuct default (how much faster ours is)', speedup, '>= 2.5x', speedup === undefined ? undefined : speedup >= 2.5);
 	add('run 2: HTTP Request batching 10/0 / PortalDuct default', ratio('lat-http-batch', 'lat-ours'));
@@ -105,6 +113,7 @@ function ratios(rows, info) {
 
 	within('t5', 'all-n8n', 'all-axios', 1.2, 'run 3: real n8n Return All / raw axios paging');
 	within('t5e', 'all-engine', 'all-axios', 1.2, 'run 3: engine Return All / raw axios paging');
+	add('run 3, CPU: real n8n Return All (n8n process) / raw axios paging', cpuRatio('all-n8n', 'all-axios'));
 
 	const tok = by['token-ours'];
 	if (tok && tok.s.m.ms !== undefined) {
@@ -182,12 +191,19 @@ function tableRows(rows) {
 	});
 }
 
+function loadText(samples) {
+	const v = (samples ?? []).filter((x) => typeof x === 'number');
+	if (!v.length) return 'unknown';
+	return `${fmt(v[0], 1)} at the start, median ${fmt(median(v), 1)}, max ${fmt(Math.max(...v), 1)}`;
+}
+
 function header(meta) {
 	return [
 		`Machine: ${meta.machine.cores} cores (${meta.machine.cpu}), ${meta.machine.memoryGb} GB memory, ${meta.machine.os}`,
 		`Versions: package ${meta.versions.package}; n8n ${meta.versions.n8n} on Node ${meta.versions.n8nNode}; raw axios ${meta.versions.axios} on Node ${meta.versions.n8nNode}; engine harness n8n-core ${meta.versions.n8nCore} on Node ${meta.versions.node}; HTTP Request node v${meta.info.httpRequestVersion ?? '?'}`,
 		`Node under test: options.concurrency default ${meta.info.declaredConcurrency ?? 'not declared'} (read from the built node description)${meta.info.declaredConcurrency === undefined ? `; raw axios pool ${meta.info.pool}` : ''}; build ${meta.versions.commit}`,
-		`Repetitions: ${meta.reps} per row, interleaved (median shown, range = min-max; run 5 is one burst)${meta.quick ? ', --quick sizes' : ''}; ${meta.info.loopbackOnly}; total ${seconds((meta.info.seconds ?? 0) * 1000)}`,
+		`Load: 1-min load average ${loadText(meta.info.load)} during the run (${meta.machine.cores} cores; more means other work competed for the CPU)`,
+		`Repetitions: ${meta.reps} per row, interleaved (median shown, range = min-max; run 3: ${meta.reps * 3}; run 5 is one burst)${meta.quick ? ', --quick sizes' : ''}; ${meta.info.loopbackOnly}; total ${seconds((meta.info.seconds ?? 0) * 1000)}`,
 	];
 }
 
