@@ -20,7 +20,9 @@ const { prepare, workflowId, CREDENTIAL_TYPE } = require('./lib/workflows');
 // whose portal connections invoice-sync then reads. Phases: cli (before `n8n start`), server, after.
 // Each of examples/onboarding, http-request-credential, status-alerts and invoice-sync.json is run
 // by the scenario of that name; `examples` checks every example's node types on this line.
-const SCENARIOS = ['pipeline', 'onboarding', 'http-request-credential', 'status-trigger', 'trigger-load', 'invoice-sync', 'credential-test', 'node-types', 'examples', 'no-secrets'];
+// ai-agent (last: it runs after everyone, with the sandbox as they left it) runs
+// examples/ai-agent-balance.json against a scripted OpenAI-compatible server of its own.
+const SCENARIOS = ['pipeline', 'onboarding', 'http-request-credential', 'status-trigger', 'trigger-load', 'invoice-sync', 'credential-test', 'node-types', 'examples', 'no-secrets', 'ai-agent'];
 
 /** The base URL `npm run sandbox` listens on by default: examples name it where a URL is editable. */
 const SANDBOX_DEFAULT_URL = 'http://127.0.0.1:8787';
@@ -157,6 +159,14 @@ async function main() {
 			else active.push(scenario);
 		}
 
+		// Credentials of other types a scenario brings (`credentials(ctx)`, may be async), imported
+		// with ours; every workflow node naming a credential of such a type is bound to it.
+		const others = [];
+		for (const scenario of active.filter((s) => s.credentials)) {
+			const brought = await t.check(`${scenario.name}: its credentials`, () => scenario.credentials(ctx));
+			others.push(...(brought ?? []));
+		}
+
 		// One import for all workflows (each CLI command is a 5-9 s boot); a source used by two
 		// scenarios is imported once and shared.
 		const bySource = new Map();
@@ -165,7 +175,7 @@ async function main() {
 				if (!bySource.has(source)) {
 					const id = workflowId(role);
 					const pointed = pointAtSandbox(json, sandbox?.url);
-					bySource.set(source, { id, json: prepare(pointed, { id, credential, sandboxUrl: sandbox?.url }) });
+					bySource.set(source, { id, json: prepare(pointed, { id, credential, sandboxUrl: sandbox?.url, others }) });
 				}
 				const { id, json: prepared } = bySource.get(source);
 				Object.assign(ctx.ids, { [role]: id });
@@ -173,14 +183,19 @@ async function main() {
 				Object.assign(ctx.workflows, { [role]: prepared });
 			}
 		}
-		if (credential) {
+		if (credential || others.length) {
 			await t.step('n8n import:credentials (plain data, encrypted by n8n)', () =>
 				n8n.importCredentials([
-					{
-						...credential,
-						type: CREDENTIAL_TYPE,
-						data: { baseUrl: sandbox?.url ?? 'http://127.0.0.1:9', ...(sandbox?.login ?? {}) },
-					},
+					...(credential
+						? [
+								{
+									...credential,
+									type: CREDENTIAL_TYPE,
+									data: { baseUrl: sandbox?.url ?? 'http://127.0.0.1:9', ...(sandbox?.login ?? {}) },
+								},
+							]
+						: []),
+					...others,
 				]),
 			);
 		}

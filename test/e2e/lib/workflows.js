@@ -35,10 +35,11 @@ function workflowId(role) {
 
 /**
  * A copy ready for `n8n import:workflow`: given id, inactive, every node that takes the PortalDuct
- * credential bound to ours, placeholders (CREDENTIAL_ID, CREDENTIAL_NAME, SANDBOX_URL) filled,
- * and a webhookId on webhook nodes (production URLs are built from it).
+ * credential bound to ours (and every node taking a credential of a type in `others`, each
+ * `{id, name, type}`, bound to that one), placeholders (CREDENTIAL_ID, CREDENTIAL_NAME,
+ * SANDBOX_URL) filled, and a webhookId on webhook nodes (production URLs are built from it).
  */
-function prepare(workflow, { id, credential, sandboxUrl }) {
+function prepare(workflow, { id, credential, sandboxUrl, others = [] }) {
 	const placeholders = {
 		CREDENTIAL_ID: credential?.id ?? '',
 		CREDENTIAL_NAME: credential?.name ?? '',
@@ -59,6 +60,9 @@ function prepare(workflow, { id, credential, sandboxUrl }) {
 	for (const node of wf.nodes) {
 		if (credential && node.credentials?.[CREDENTIAL_TYPE]) {
 			node.credentials[CREDENTIAL_TYPE] = { id: credential.id, name: credential.name };
+		}
+		for (const other of others) {
+			if (node.credentials?.[other.type]) node.credentials[other.type] = { id: other.id, name: other.name };
 		}
 		if (/trigger$/i.test(node.type) && !/manualTrigger$/.test(node.type) && !node.webhookId) {
 			node.webhookId = crypto.randomUUID();
