@@ -1,8 +1,8 @@
 'use strict';
 // examples/status-alerts.json in a running n8n: activation registers n8n's webhook URL with
-// PortalDuct; a client's good and wrong portal passwords become one execution per status change
-// (pending + success, pending + failure); only the failure passes the Filter and becomes the retry
-// message for that client and portal; deactivation removes the registration.
+// PortalDuct; a client's good and wrong portal passwords make PortalDuct deliver four status
+// changes, of which only the failure (the trigger's own filter) starts an execution, whose retry
+// message links the client to your reconnect page; deactivation removes the registration.
 const assert = require('node:assert/strict');
 const { examples } = require('../lib/workflows');
 const { sleep, waitFor } = require('../lib/proc');
@@ -10,7 +10,7 @@ const { needsNode } = require('../lib/requires');
 
 const FILE = 'examples/status-alerts.json';
 const TRIGGER = 'n8n-nodes-portalduct.portalDuctTrigger';
-const FILTER = 'n8n-nodes-base.filter';
+const SET = 'n8n-nodes-base.set';
 const ALL_STATUSES = ['pending', 'success', 'failure'];
 
 const source = (ctx) => examples(ctx.repo).find((e) => e.source === FILE);
@@ -53,16 +53,16 @@ module.exports = {
 	workflows: (ctx) => (source(ctx) ? [{ role: 'statusTrigger', ...source(ctx) }] : []),
 
 	async cli(ctx, t) {
-		const example = await t.check(`${FILE}: trigger on every status, a Filter, then the retry message`, () => {
+		const example = await t.check(`${FILE}: trigger on failures only, your reconnect page, then the retry message`, () => {
 			const workflow = ctx.workflows.statusTrigger;
 			assert.ok(workflow, `${FILE} is missing`);
 			const trigger = workflow.nodes.find((n) => n.type === TRIGGER);
 			assert.equal(trigger?.name, 'PortalDuct Trigger');
 			assert.ok(trigger.webhookId, 'the trigger has no fixed webhookId');
-			assert.deepEqual([...(trigger.parameters?.statuses ?? [])].sort(), [...ALL_STATUSES].sort());
-			const filter = nextNode(workflow, trigger.name);
-			assert.equal(filter?.type, FILTER, 'the trigger does not feed a Filter');
-			assert.ok(nextNode(workflow, filter.name), 'the Filter feeds nothing');
+			assert.deepEqual(trigger.parameters?.statuses, ['failure']);
+			const page = nextNode(workflow, trigger.name);
+			assert.equal(page?.type, SET, 'the trigger does not feed the reconnect page setting');
+			assert.equal(nextNode(workflow, page.name)?.type, SET, 'the reconnect page feeds no message');
 			return true;
 		});
 		if (!example) return;
@@ -140,37 +140,32 @@ module.exports = {
 			}
 		});
 
-		const filter = nextNode(workflow, trigger.name);
-		const message = filter && nextNode(workflow, filter.name);
-		await t.check(`only the failure passes "${filter?.name}" and becomes "${message?.name}" for that client and portal`, () => {
-			assert.ok(filter && message, 'the example has no Filter and message step');
+		const page = nextNode(workflow, trigger.name);
+		const message = page && nextNode(workflow, page.name);
+		await t.check(`each failure becomes "${message?.name}" with a link to your reconnect page for that client and connection`, () => {
+			assert.ok(page && message, 'the example has no reconnect page and message step');
 			const failures = submissions.filter((s) => s.outcome === 'failure');
+			assert.equal(runs.length, failures.length);
 			for (const run of runs) {
-				const kept = itemsOf(run.runData, filter.name);
 				const built = itemsOf(run.runData, message.name);
-				if (run.json.status !== 'failure') {
-					assert.deepEqual(kept, [], `${key(run.json)} passed the Filter`);
-					assert.deepEqual(built, [], `${key(run.json)} built a retry message`);
-					continue;
-				}
-				assert.equal(kept.length, 1, `${key(run.json)}: the Filter kept ${kept.length} items`);
 				assert.equal(built.length, 1, `${key(run.json)}: ${built.length} retry messages`);
 				const [msg] = built;
 				const portal = run.json.portalName;
 				assert.ok(failures.some((f) => f.portalName === portal), `a failure for ${portal}, which got the good password`);
-				for (const field of ['to', 'subject', 'text']) {
+				for (const field of ['to', 'subject', 'text', 'reconnectLink']) {
 					assert.equal(typeof msg[field], 'string', `${field}: ${JSON.stringify(msg)}`);
 					assert.ok(msg[field].length > 0, `${field} is empty`);
 				}
+				const reconnectPage = itemsOf(run.runData, page.name)[0]?.reconnectPage;
+				const link = new URL(msg.reconnectLink);
+				assert.equal(`${link.origin}${link.pathname}`, reconnectPage);
+				assert.equal(link.searchParams.get('clientUUID'), client.clientUUID);
+				assert.equal(link.searchParams.get('connection_uuid'), run.json.connection_uuid);
+				assert.ok(msg.text.includes(msg.reconnectLink), `text lacks the link:\n${msg.text}`);
 				assert.ok(msg.to.includes(client.clientUUID), `to ${msg.to} does not name client ${client.clientUUID}`);
 				assert.ok(msg.subject.includes(portal), `subject ${JSON.stringify(msg.subject)} does not name ${portal}`);
-				for (const part of [portal, client.clientUUID, run.json.connection_uuid]) {
-					assert.ok(msg.text.includes(part), `text does not name ${part}:\n${msg.text}`);
-				}
 				assert.doesNotMatch(msg.text, /undefined|null|\{\{/, `text has an unresolved part:\n${msg.text}`);
 			}
-			const messages = runs.filter((r) => itemsOf(r.runData, message.name).length > 0);
-			assert.equal(messages.length, failures.length, `${messages.length} retry messages for ${failures.length} failed logins`);
 		});
 
 		// What activation displaced (onboarding's registration) is not put back: it is not this
