@@ -47,6 +47,8 @@ function shapeOf(workflow) {
 	assert.equal(tool.parameters.operation, 'getBalance');
 	assert.match(String(tool.parameters.clientUUID), /\$fromAI\(\s*'clientUUID'/, 'Client UUID is not filled by $fromAI');
 	assert.ok(String(tool.parameters.toolDescription ?? '').length > 40, 'the tool has no description of its own');
+	// n8n 1.x fails the whole run when a tool node throws (2.x hands the message to the model).
+	assert.equal(tool.onError, 'continueRegularOutput', 'the tool must continue on error, or a bad call fails the run on n8n 1.x');
 	const assignments = workflow.nodes.find((n) => n.name === 'Question')?.parameters?.assignments?.assignments ?? [];
 	const question = String(assignments.find((a) => a.name === 'question')?.value ?? '');
 	const clientUUID = question.match(UUID_IN_TEXT)?.[0];
@@ -132,6 +134,20 @@ module.exports = {
 		const model = await startScriptedOpenAi();
 		ctx.shared.scriptedOpenAi = model;
 		return [{ ...OPENAI_CREDENTIAL, data: { apiKey: 'sk-e2e-scripted-not-a-secret', url: model.url } }];
+	},
+
+	/** The editor's "Test" of the OpenAI credential reaches the scripted server (GET /v1/models). */
+	async server(ctx, t) {
+		const model = ctx.shared.scriptedOpenAi;
+		if (!model) return;
+		await t.check('OpenAI credential test with the scripted server as Base URL: OK', async () => {
+			const before = model.requests.length;
+			const { data } = await ctx.n8n.rest('POST', '/rest/credentials/test', {
+				credentials: { id: OPENAI_CREDENTIAL.id, name: OPENAI_CREDENTIAL.name, type: OPENAI_CREDENTIAL.type, data: { apiKey: 'sk-e2e-scripted-not-a-secret', url: model.url } },
+			});
+			assert.equal(data.status, 'OK', data.message);
+			assert.deepEqual(model.requests.slice(before).map((r) => `${r.method} ${r.path}`), ['GET /v1/models']);
+		});
 	},
 
 	async after(ctx, t) {
