@@ -1,0 +1,147 @@
+#!/usr/bin/env node
+'use strict';
+// `npm run test:queue`: the package in n8n 2.41.1's queue mode (main + 2 workers + 2 webhook
+// processes, Redis, PostgreSQL), against the sandbox. Outside the network namespace: Redis and
+// PostgreSQL installed with apt-get when missing, n8n 2.41.1 on Node 24 installed into the e2e's
+// cache when missing, the package packed. Then inner.js runs everything else inside a
+// loopback-only network namespace. Prints "N passed, N failed" last; exit 1 on any failure.
+//
+//   node test/queue/run.js [--build] [--keep] [--no-netns] [--no-install] [--repo DIR]
+//
+// --build      always build a private copy (default: pack the repo's dist/ when it is newer than
+//              every source file it is built from, else build a private copy)
+// --keep       keep the temp folder (user folders with each process's log); kept anyway on failure
+// --no-netns   run without a network namespace (when not root); everything still binds 127.0.0.1
+// --no-install fail instead of installing a missing n8n 2.41.1 or Redis/PostgreSQL
+// --repo DIR   the checkout to pack and whose examples/ to use (default: this one)
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { spawn, spawnSync } = require('node:child_process');
+const { Checks } = require('../e2e/lib/checks');
+const { installed } = require('../e2e/lib/lines');
+const { wrapInNetns } = require('../e2e/lib/netns');
+const { buildAndPack } = require('../e2e/lib/pack');
+const { ensureServers, findServers } = require('./lib/system');
+
+const REPO = path.resolve(process.argv.includes('--repo') ? process.argv[process.argv.indexOf('--repo') + 1] : path.join(__dirname, '..', '..'));
+const INNER_TIMEOUT_MS = 25 * 60_000;
+const flag = (name) => process.argv.includes(`--${name}`);
+
+/**
+ * Whether dist/ holds a build of the current sources: every .ts of nodes/, credentials/ and
+ * test/sandbox/ (tests aside) has its .js in dist/ written after it. Returns the reason if not.
+ */
+function staleDist(repo) {
+	const walk = (dir) =>
+		fs.existsSync(dir)
+			? fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]))
+			: [];
+	const sources = ['nodes', 'credentials', path.join('test', 'sandbox')]
+		.flatMap((d) => walk(path.join(repo, d)))
+		.filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts'));
+	for (const source of sources) {
+		const built = path.join(repo, 'dist', path.relative(repo, source).replace(/\.ts$/, '.js'));
+		if (!fs.existsSync(built)) return `${path.relative(repo, built)} is missing`;
+		if (fs.statSync(built).mtimeMs < fs.statSync(source).mtimeMs) return `${path.relative(repo, source)} changed after the last build`;
+	}
+	return null;
+}
+
+function runInner(manifestFile, netns) {
+	const inner = [process.execPath, [path.join(__dirname, 'inner.js'), '--manifest', manifestFile]];
+	const [cmd, args] = netns ? wrapInNetns(...inner) : inner;
+	return new Promise((resolve) => {
+		const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+		let result;
+		let buffered = '';
+		child.stdout.on('data', (chunk) => {
+			buffered += chunk;
+			const lines = buffered.split('\n');
+			buffered = lines.pop();
+			for (const l of lines) {
+				if (l.startsWith('QUEUE_RESULT ')) result = JSON.parse(l.slice('QUEUE_RESULT '.length));
+				else console.log(l);
+			}
+		});
+		// Passed on, so inner.js stops its processes by pid before it goes.
+		const forward = (signal) => child.kill(signal);
+		for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, forward);
+		process.stdout.on('error', () => undefined);
+		const timer = setTimeout(() => {
+			console.log(`FAIL [queue] timed out after ${INNER_TIMEOUT_MS / 60_000} min, stopping pid ${child.pid}`);
+			child.kill('SIGTERM');
+			setTimeout(() => child.kill('SIGKILL'), 30_000).unref();
+		}, INNER_TIMEOUT_MS);
+		child.on('close', (code) => {
+			clearTimeout(timer);
+			for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.off(signal, forward);
+			resolve(result ?? { passed: 0, failed: 1, skipped: 0, failures: [`[queue] ended (exit ${code}) without a result`] });
+		});
+	});
+}
+
+async function main() {
+	const started = Date.now();
+	const netns = !flag('no-netns');
+	const outer = new Checks('[setup]');
+	const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'portalduct-queue-'));
+	console.log(`     [setup] work folder ${workDir}`);
+	let result = { passed: 0, failed: 0, skipped: 0, failures: [] };
+
+	// Outside the namespace: the steps that may need the network (apt, npm registry).
+	const servers = await outer.check('redis-server and PostgreSQL are installed (apt-get install when missing)', () => {
+		if (flag('no-install')) {
+			const found = findServers();
+			if (!found.redisServer || !found.pgBin) throw new Error(`missing: ${JSON.stringify(found)}`);
+			return found;
+		}
+		const r = ensureServers();
+		console.log(`     [setup] redis-server ${r.redisServer}, PostgreSQL ${r.pgBin}${r.installed.length ? ` (installed ${r.installed.join(', ')})` : ''}`);
+		return r;
+	});
+	if (!installed(2)) {
+		await outer.check('install n8n 2.41.1 on Node 24 (cached for next time)', () => {
+			if (flag('no-install')) throw new Error('not installed; run test/e2e/install-n8n.sh 2');
+			const r = spawnSync('bash', [path.join(__dirname, '..', 'e2e', 'install-n8n.sh'), '2'], {
+				stdio: ['ignore', 'inherit', 'inherit'],
+				timeout: 60 * 60_000,
+			});
+			if (r.status !== 0 || !installed(2)) throw new Error(`install-n8n.sh 2 exited ${r.status ?? r.signal}`);
+		});
+	}
+	const stale = flag('build') ? '--build' : staleDist(REPO);
+	const pkg = await outer.check(stale ? `build and pack a private copy (${stale})` : 'pack the repo\'s dist/ (newer than its sources)', () =>
+		buildAndPack({ repo: REPO, workDir, useDist: !stale }),
+	);
+
+	if (servers && pkg && installed(2)) {
+		if (!pkg.sandboxModule) {
+			await outer.check('the build has the sandbox (test/sandbox)', () => {
+				throw new Error('no dist/test/sandbox/index.js in the build');
+			});
+		} else {
+			console.log(`     [setup] ${path.basename(pkg.tarball)}; n8n 2.41.1 ready in ${Math.round((Date.now() - started) / 1000)} s`);
+			const manifestFile = path.join(workDir, 'manifest.json');
+			fs.writeFileSync(manifestFile, JSON.stringify({ ...pkg, repo: REPO, workDir, netns, redisServer: servers.redisServer, pgBin: servers.pgBin }, null, 2));
+			result = await runInner(manifestFile, netns);
+		}
+	}
+
+	const o = outer.totals();
+	const passed = o.passed + result.passed;
+	const failed = o.failed + result.failed;
+	const failures = [...o.failures, ...result.failures];
+	if (failures.length) console.log(`\nFailed:\n${failures.map((f) => `  ${f}`).join('\n')}`);
+	if (flag('keep') || failed) console.log(`Kept ${workDir} (each process's log in its user folder, postgres/, redis/)`);
+	else fs.rmSync(workDir, { recursive: true, force: true });
+	console.log(`queue mode: ${Math.round((Date.now() - started) / 1000)} s in all`);
+	console.log(`${passed} passed, ${failed} failed`);
+	process.exitCode = failed ? 1 : 0;
+}
+
+main().catch((error) => {
+	console.error(error);
+	console.log('0 passed, 1 failed');
+	process.exitCode = 1;
+});
