@@ -87,7 +87,7 @@ test('Invoice > Get Many with a limit, simplified', async () => {
 	const invoices = run.json('PortalDuct');
 	expect(invoices).toHaveLength(7);
 	expect(Object.keys(invoices[0]).sort()).toEqual(
-		['amount', 'connection_uuid', 'currency', 'dueDate', 'invoiceDate', 'invoiceNumber', 'poNumber', 'portalName', 'status'].concat(
+		['amount', 'changeKey', 'connection_uuid', 'currency', 'dueDate', 'invoiceDate', 'invoiceNumber', 'poNumber', 'portalName', 'status'].concat(
 			invoices[0].paidDate !== undefined ? ['paidDate'] : [],
 		).sort(),
 	);

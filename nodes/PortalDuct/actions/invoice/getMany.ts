@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import type { IDataObject } from 'n8n-workflow';
 
 import { paths } from '../../api';
@@ -18,7 +20,22 @@ const simplifiedFields = [
 	'status',
 	'paidDate',
 	'connection_uuid',
+	'changeKey',
 ];
+
+/** The fields whose change an accounting sync must pass on: status, amount, currency, dates. */
+const changeFields = ['status', 'amount', 'currency', 'dueDate', 'paidDate'];
+
+/**
+ * A key that changes exactly when the invoice (by its id) changes in a way accounting cares about:
+ * 32 hex characters of SHA-256 over the id and `changeFields`. For n8n's Remove Duplicates node
+ * ("Remove Items Processed in Previous Executions"), so a daily sync passes on only new or changed
+ * invoices.
+ */
+export function changeKeyOf(invoice: IDataObject): string {
+	const parts = [invoice.invoiceId ?? invoice.invoiceNumber, ...changeFields.map((field) => invoice[field] ?? null)];
+	return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
+}
 
 export const getManyInvoices = defineAction({
 	resource: 'invoice',
@@ -57,7 +74,7 @@ export const getManyInvoices = defineAction({
 			type: 'boolean',
 			default: false,
 			description:
-				'Whether to return only invoice number, PO number, portal, amount, currency, dates, status and connection instead of the full record',
+				'Whether to return only invoice number, PO number, portal, amount, currency, dates, status, connection and change key instead of the full record',
 		},
 	],
 	read(itemIndex) {
@@ -77,7 +94,11 @@ export const getManyInvoices = defineAction({
 		});
 		// Each invoice says which connection it came from, so merged lists stay traceable.
 		const traced = invoices.map(
-			(invoice): IDataObject => ({ ...invoice, connection_uuid: invoice.connection_uuid ?? input.connectionUuid }),
+			(invoice): IDataObject => ({
+				...invoice,
+				connection_uuid: invoice.connection_uuid ?? input.connectionUuid,
+				changeKey: changeKeyOf(invoice),
+			}),
 		);
 		if (!input.simplify) return traced;
 		return traced.map((invoice) => {

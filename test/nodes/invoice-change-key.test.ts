@@ -1,0 +1,36 @@
+/** Each invoice's changeKey changes exactly when its status, amount, currency or dates change. */
+import { closeHarness, world, type World } from '../support/fixture';
+import { uuid } from '../support/workflows';
+
+let w: World;
+afterAll(async () => {
+	await w.close();
+	await closeHarness();
+});
+
+test('changeKey is stable across runs and changes only for the invoices that changed', async () => {
+	w = await world();
+	const customerUUID = uuid();
+	const clientUUID = uuid();
+	await w.act({ resource: 'customer', operation: 'create', customerUUID, name: 'Acme' });
+	await w.act({ resource: 'client', operation: 'create', customerUUID, clientUUID, name: 'Northwind' });
+	const { connection_uuid } = w.sandbox.control.createConnection({ clientUUID, portalName: 'Ariba' });
+	w.sandbox.control.seedInvoices({ connection_uuid, count: 6, statuses: ['open'] });
+	const keys = async () => {
+		const run = await w.act({ resource: 'invoice', operation: 'getMany', connectionUuid: connection_uuid, returnAll: true });
+		return run.json('PortalDuct').map((invoice) => invoice.changeKey as string);
+	};
+	const first = await keys();
+	expect(new Set(first).size).toBe(6);
+	expect(first.every((key) => /^[0-9a-f]{32}$/.test(key))).toBe(true);
+	expect(await keys()).toEqual(first);
+
+	const invoices = w.sandbox.state.invoices.get(connection_uuid)!;
+	invoices[1].status = 'paid';
+	invoices[1].paidDate = '2024-02-01';
+	invoices[3].amount += 1;
+	invoices[4].dueDate = '2030-01-01';
+	invoices[5].poNumber = 'PO-CHANGED'; // not a field accounting syncs on
+	const second = await keys();
+	expect(second.map((key, n) => key !== first[n])).toEqual([false, true, false, true, true, false]);
+});
