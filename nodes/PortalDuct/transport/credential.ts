@@ -17,7 +17,7 @@ import {
 
 import { CREDENTIAL_TYPE } from '../api';
 import { normalizeBaseUrl, sessionOwner } from './session';
-import { expiryOf, keptSession, sessionIdentity } from './session-keeper';
+import { expiryOf, forgetRefused, keptSession, sessionIdentity } from './session-keeper';
 
 export interface ResolvedCredential {
 	/** The Base URL without trailing slash or /v1, e.g. `https://api.example.com`. */
@@ -106,4 +106,25 @@ export function adoptKeptSession(credential: ResolvedCredential): void {
 	const held = keptSession(credential.identity);
 	if (!held || held.accessToken === data.accessToken) return;
 	if (data.accessToken === '' || expiryOf(held) >= expiryOf(data)) Object.assign(data, held);
+}
+
+/** The session fields the credential stores, as kept in its data. */
+const SESSION_FIELDS = ['accessToken', 'refreshToken', 'sessionExpiry', 'sessionOwner'] as const;
+
+/**
+ * After PortalDuct refused the token (401): takes the session stored in n8n when another process
+ * renewed it meanwhile (read again, not from this run's copy), so two processes sharing an
+ * account do not end each other's sessions by renewing in turn; otherwise clears the token, so the
+ * next send makes n8n run the credential's renewal (one per identity in this process).
+ */
+export async function afterTokenRefused(ctx: CredentialContext, credential: ResolvedCredential, itemIndex?: number): Promise<void> {
+	const data = credential.decrypted.data as ICredentialDataDecryptedObject;
+	const refused = String(data.accessToken ?? '');
+	const stored = (await loadCredential(ctx, itemIndex)).decrypted.data as ICredentialDataDecryptedObject;
+	if (stored.accessToken && stored.accessToken !== refused) {
+		for (const field of SESSION_FIELDS) data[field] = stored[field];
+		return;
+	}
+	forgetRefused(credential.identity, refused);
+	data.accessToken = '';
 }

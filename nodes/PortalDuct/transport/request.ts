@@ -18,7 +18,7 @@ import {
 } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE, readErrorBody } from '../api';
-import { adoptKeptSession, resolveCredential, type ResolvedCredential } from './credential';
+import { adoptKeptSession, afterTokenRefused, resolveCredential, type ResolvedCredential } from './credential';
 import { endRunFor, pauseFor, runEndedFor, runOptions, waitOutPause } from './run-state';
 import { networkWords } from './network-words';
 import { SESSION_ERROR_NAME, SESSION_HINT } from './session';
@@ -63,6 +63,8 @@ export const retryPolicy = {
 	maxRetryAfterSeconds: 60,
 	readBackoffMs: [250, 1000, 3000],
 	createResends: 1,
+	/** 401s one request may meet: a session renewed elsewhere, then a renewal of its own. */
+	refusedTokenRounds: 3,
 };
 
 interface Failure {
@@ -213,7 +215,8 @@ async function sendOnce(
 				timeout: runOptions(ctx).timeoutMs,
 			},
 			// The copy resolved for this item: n8n neither loads it again (for item 0) nor decrypts twice.
-			{ credentialsDecrypted: credential.decrypted },
+			// 401s are handled below, not by n8n's own one refresh (n8n 2.x reads this option).
+			{ credentialsDecrypted: credential.decrypted, preAuthenticationRetryStatusCode: [] },
 		)) as { statusCode: number; body: unknown };
 		return { answer: { status: response.statusCode, body: response.body } };
 	} catch (error) {
@@ -231,6 +234,7 @@ export async function portalDuctRequest(
 	let rateLimited = 0;
 	let transient = 0;
 	let answerLost = false;
+	let refusedTokens = 0;
 	for (;;) {
 		// An earlier request of this run already met a refused login or a PortalDuct that stopped
 		// answering: the same error, and nothing sent (a wrong password is not tried 1,000 times).
@@ -260,6 +264,11 @@ export async function portalDuctRequest(
 		}
 		if (f.status !== undefined && call.answers?.includes(f.status)) {
 			return { status: f.status, body: f.body };
+		}
+		if (f.status === 401 && refusedTokens < retryPolicy.refusedTokenRounds) {
+			refusedTokens++;
+			await afterTokenRefused(this, credential, call.itemIndex);
+			continue;
 		}
 		if (f.status === 409 && call.resend === 'create' && answerLost) {
 			return { status: 409, body: f.body, landedEarlier: true };

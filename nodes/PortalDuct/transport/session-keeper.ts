@@ -58,6 +58,11 @@ export function keepSession(identity: string, session: KeptSession): void {
 	if (kept.size > MAX_IDENTITIES) kept.delete(kept.keys().next().value as string);
 }
 
+/** Drops the kept session of `identity` if PortalDuct refused its token (a newer one stays). */
+export function forgetRefused(identity: string, refusedToken: string): void {
+	if (kept.get(identity)?.accessToken === refusedToken) kept.delete(identity);
+}
+
 /**
  * A session for `identity` that is not `staleToken`: the kept one when someone already renewed
  * (no request), the renewal in flight when there is one, else `renew()`'s. So requests that meet
