@@ -186,11 +186,12 @@ function n8nContender(row, { workflowId, nodeName, per, measureMemory = false, w
 		const peakReset = measureMemory ? n8n.resetPeakMemory() : undefined;
 		const cpuBefore = n8n.cpuMs();
 		const wallStart = performance.now();
-		const ex = await n8n.runWorkflow(workflowId);
+		const executionId = await n8n.runWorkflow(workflowId);
 		const wallMs = performance.now() - wallStart;
 		const cpuMs = n8n.cpuMs() - cpuBefore;
 		const memory = measureMemory ? n8n.memory() : undefined;
 		const loads = (await n8n.credentialLoads()) - loadsBefore;
+		const ex = await n8n.execution(executionId); // after the counters: serving it is not the run's
 		const runData = ex.data?.resultData?.runData ?? {};
 		const task = runData[nodeName]?.[0];
 		const out = (task?.data?.main?.[0] ?? []).map((i) => i.json ?? {});
