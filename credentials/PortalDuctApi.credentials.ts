@@ -9,7 +9,7 @@ import type {
 } from 'n8n-workflow';
 
 import { renewSession, sessionOwner } from '../nodes/PortalDuct/transport/session';
-import { renewOnce, sessionIdentity } from '../nodes/PortalDuct/transport/session-keeper';
+import { lastRefusedToken, renewOnce, sessionIdentity } from '../nodes/PortalDuct/transport/session-keeper';
 
 /**
  * PortalDuct logs in with email and password and hands out short-lived Bearer tokens.
@@ -102,6 +102,8 @@ export class PortalDuctApi implements ICredentialType {
 				email: credentials.email as string,
 				password: credentials.password as string,
 				refreshToken: (credentials.refreshToken as string) || undefined,
+				// The transport clears the refused token to make n8n renew: it is sent along all the same.
+				accessToken: (credentials.accessToken as string) || lastRefusedToken(identity),
 				sessionOwner: credentials.sessionOwner as string,
 			});
 			return {

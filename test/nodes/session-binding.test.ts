@@ -116,3 +116,13 @@ test('a Base URL that is an expression of the item: each item goes to its enviro
 	expect((await w.act({ resource: 'webhook', operation: 'get' }, { rows })).error).toBeUndefined();
 	expect(a.control.stats().logins + b.control.stats().logins).toBe(2);
 });
+
+test('a refresh carries the expiring session\'s own Bearer token, as every call but login does [doc]', async () => {
+	w = await world();
+	await w.act({ resource: 'webhook', operation: 'get' });
+	for (const record of w.sandbox.state.tokens.access.values()) record.issuedAt -= 24 * 3600 * 1000;
+	w.sandbox.control.resetStats();
+	expect((await w.act({ resource: 'webhook', operation: 'get' })).error).toBeUndefined();
+	const refresh = w.sandbox.control.log().find((entry) => entry.path === '/v1/refreshToken');
+	expect(refresh).toMatchObject({ status: 200, token: 'expired', refreshToken: 'valid' });
+});

@@ -58,9 +58,20 @@ export function keepSession(identity: string, session: KeptSession): void {
 	if (kept.size > MAX_IDENTITIES) kept.delete(kept.keys().next().value as string);
 }
 
+/** identity -> the access token PortalDuct last refused: the refresh sends it as its Bearer. */
+const refusedTokens = new Map<string, string>();
+
 /** Drops the kept session of `identity` if PortalDuct refused its token (a newer one stays). */
 export function forgetRefused(identity: string, refusedToken: string): void {
 	if (kept.get(identity)?.accessToken === refusedToken) kept.delete(identity);
+	refusedTokens.delete(identity);
+	refusedTokens.set(identity, refusedToken);
+	if (refusedTokens.size > MAX_IDENTITIES) refusedTokens.delete(refusedTokens.keys().next().value as string);
+}
+
+/** The token of `identity` PortalDuct last refused, if any (the session being renewed). */
+export function lastRefusedToken(identity: string): string | undefined {
+	return refusedTokens.get(identity);
 }
 
 /**

@@ -23,6 +23,8 @@ export interface SessionCredentials {
 	email: string;
 	password: string;
 	refreshToken?: string;
+	/** The (possibly expired) access token of that session, sent with the refresh. */
+	accessToken?: string;
 	/** `sessionOwner(baseUrl, email)` of the session the refresh token belongs to. */
 	sessionOwner?: string;
 }
@@ -79,6 +81,7 @@ async function exchange(
 	path: string,
 	body: IDataObject,
 	obtainedBy: Session['obtainedBy'],
+	bearer?: string,
 ): Promise<Exchange> {
 	let response: { statusCode: number; body: unknown } | undefined;
 	let unreachable = '';
@@ -87,6 +90,8 @@ async function exchange(
 			method: 'POST',
 			url: `${baseUrl}${path}`,
 			body,
+			// [doc] every call but login carries the Bearer token: the refresh sends the old one.
+			...(bearer ? { headers: { Authorization: `Bearer ${bearer}` } } : {}),
 			json: true,
 			returnFullResponse: true,
 			timeout: SESSION_TIMEOUT_MS,
@@ -154,8 +159,9 @@ export async function refresh(
 	httpRequest: PlainHttpRequest,
 	baseUrl: string,
 	refreshToken: string,
+	accessToken?: string,
 ): Promise<RefreshOutcome> {
-	return await exchange(httpRequest, normalizeBaseUrl(baseUrl), paths.renewal, { refreshToken }, 'refresh');
+	return await exchange(httpRequest, normalizeBaseUrl(baseUrl), paths.renewal, { refreshToken }, 'refresh', accessToken);
 }
 
 /**
@@ -169,7 +175,7 @@ export async function renewSession(
 	// A refresh token from another Base URL or Email must not travel there: log in instead.
 	const owned = credentials.sessionOwner === sessionOwner(credentials.baseUrl, credentials.email);
 	if (credentials.refreshToken && owned) {
-		const refreshed = await refresh(httpRequest, credentials.baseUrl, credentials.refreshToken);
+		const refreshed = await refresh(httpRequest, credentials.baseUrl, credentials.refreshToken, credentials.accessToken);
 		if (refreshed.session) return refreshed.session;
 	}
 	return await logIn(httpRequest, credentials);

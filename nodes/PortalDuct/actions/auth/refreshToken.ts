@@ -68,7 +68,9 @@ export const refreshToken = defineAction({
 				},
 			);
 		}
-		const outcome = await refresh((options) => this.helpers.httpRequest(options), credentials.baseUrl, token);
+		// The credential's own access token goes along only with its own refresh token.
+		const bearer = input.refreshToken ? undefined : credentials.accessToken;
+		const outcome = await refresh((options) => this.helpers.httpRequest(options), credentials.baseUrl, token, bearer);
 		if (!outcome.session) {
 			const [message, description] = refusalWords(outcome, credentials.baseUrl);
 			throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: ${message}`, { itemIndex, description });

@@ -33,5 +33,6 @@ export async function readSessionCredentials(ctx: IExecuteFunctions, itemIndex: 
 		email: credentials.email as string,
 		password: credentials.password as string,
 		refreshToken: (credentials.refreshToken as string) || undefined,
+		accessToken: (credentials.accessToken as string) || undefined,
 	};
 }
