@@ -11,6 +11,15 @@ async function startSandbox(modulePath, options = {}) {
 		url: sandbox.url,
 		login: sandbox.login ?? { email: DEFAULT_EMAIL, password: DEFAULT_PASSWORD },
 		close: () => sandbox.close(),
+		/**
+		 * Marks the first `count` open invoices of a connection paid (as the portal would report
+		 * after payment); returns their invoice numbers.
+		 */
+		markPaid: (connectionUuid, count) => {
+			const open = (sandbox.state.invoices.get(connectionUuid) ?? []).filter((i) => i.status !== 'paid').slice(0, count);
+			for (const invoice of open) Object.assign(invoice, { status: 'paid', paidDate: new Date().toISOString().slice(0, 10) });
+			return open.map((i) => i.invoiceNumber);
+		},
 		/** The signing secret of the current registration (known to PortalDuct and the trigger only). */
 		registrationSecret: () => sandbox.state.registration?.secret,
 		client: new SandboxClient(sandbox.url),
