@@ -25,9 +25,23 @@ START=$(date +%s)
 say() { echo "[install-n8n $N8N_VERSION +$(( $(date +%s) - START ))s] $*" >&2; }
 
 mkdir -p "$CACHE"
-# One install per line at a time: a second caller waits instead of corrupting node_modules.
-exec 9>"$CACHE/.lock-$N8N_VERSION"
-flock 9
+# One install per line at a time: a second caller waits instead of corrupting node_modules, and
+# says so (the other install may take minutes), bounded by what the other one's steps may take.
+LOCK="$CACHE/.lock-$N8N_VERSION"
+exec 9>"$LOCK"
+if ! flock -n 9; then
+  say "waiting for another install of n8n $N8N_VERSION to finish (another process holds $LOCK) ..."
+  WAITED=0
+  until flock -w 60 9; do
+    WAITED=$((WAITED + 60))
+    if (( WAITED >= 3 * STEP_TIMEOUT )); then
+      say "gave up after ${WAITED}s: the other install still holds $LOCK"
+      exit 1
+    fi
+    say "  still waiting for the other install of n8n $N8N_VERSION (${WAITED}s)"
+  done
+  say "the other install has finished"
+fi
 
 if [[ -f "$MARKER" ]]; then
   say "complete install found, reusing ($DIR)"
