@@ -133,9 +133,12 @@ class N8nInstance {
 		if (!ready) throw new Error(`n8n not ready after ${timeoutMs} ms\n${this.logTail()}`);
 	}
 
-	/** POST /rest/owner/setup on a fresh instance; keeps the session cookie (n8n-auth) for later calls. */
-	async setupOwner() {
-		const r = await request('POST', `${this.url}/rest/owner/setup`, { body: OWNER });
+	/**
+	 * POST /rest/owner/setup on a fresh instance (as `owner`, default OWNER); keeps the session
+	 * cookie (n8n-auth) for later calls.
+	 */
+	async setupOwner(owner = OWNER) {
+		const r = await request('POST', `${this.url}/rest/owner/setup`, { body: owner });
 		if (r.status !== 200) throw new Error(`owner setup -> ${r.status} ${r.text.slice(0, 300)}`);
 		this.cookie = cookieFrom(r.headers, 'n8n-auth');
 		if (!this.cookie) throw new Error('owner setup returned no n8n-auth cookie');
