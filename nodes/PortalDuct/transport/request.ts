@@ -63,8 +63,8 @@ export const retryPolicy = {
 	maxRetryAfterSeconds: 60,
 	readBackoffMs: [250, 1000, 3000],
 	createResends: 1,
-	/** 401s one request may meet: a session renewed elsewhere, then a renewal of its own. */
-	refusedTokenRounds: 3,
+	/** 401s one request may meet (sessions renewed elsewhere, renewals of its own), each < 0.5 s. */
+	refusedTokenRounds: 5,
 };
 
 interface Failure {
