@@ -17,10 +17,9 @@
 // Prints "N passed, N failed" last; exit 1 on any failure.
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
-const { spawn, spawnSync } = require('node:child_process');
+const { spawnSync } = require('node:child_process');
 const { Checks, StepFailed } = require('../e2e/lib/checks');
 const { installed, LINES } = require('../e2e/lib/lines');
 const { wrapInNetns, interfaces, otherPidsInMyNetns } = require('../e2e/lib/netns');
@@ -29,6 +28,7 @@ const { request } = require('../e2e/lib/http');
 const { waitFor } = require('../e2e/lib/proc');
 const { N8nInstance } = require('../e2e/lib/n8n');
 const { parseDockerfile, reviewRecipe, replay } = require('./dockerfile');
+const { freePort, runInner } = require('../e2e/lib/inner-run');
 
 const REPO = path.join(__dirname, '..', '..');
 const LINE = 2; // the n8n line whose version the Dockerfile pins
@@ -41,15 +41,6 @@ const option = (name) => {
 };
 const RECIPE_DIR = path.resolve(option('recipe') ?? path.join(REPO, 'docs', 'docker'));
 
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer().listen(0, '127.0.0.1', () => {
-			const { port } = server.address();
-			server.close(() => resolve(port));
-		});
-		server.on('error', reject);
-	});
-}
 
 /** Outside the namespace: read the recipe, install n8n if needed, pack; then the inner part. */
 async function outer() {
@@ -88,7 +79,7 @@ async function outer() {
 
 		const args = [__filename, '--inner', '--manifest', manifestFile];
 		const [cmd, cmdArgs] = netns ? wrapInNetns(process.execPath, args) : [process.execPath, args];
-		inner = await runInner(cmd, cmdArgs);
+		inner = await runRecipeInner(cmd, cmdArgs);
 	} catch (error) {
 		if (!(error instanceof StepFailed)) {
 			t.failed++;
@@ -104,32 +95,14 @@ async function outer() {
 }
 
 /** Runs the inner part, echoing its output; resolves its totals (a failure if it gave none). */
-function runInner(cmd, args) {
-	return new Promise((resolve) => {
-		const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-		let result;
-		let buffered = '';
-		child.stdout.on('data', (chunk) => {
-			buffered += chunk;
-			const lines = buffered.split('\n');
-			buffered = lines.pop();
-			for (const l of lines) {
-				if (l.startsWith('RECIPE_RESULT ')) result = JSON.parse(l.slice('RECIPE_RESULT '.length));
-				else console.log(l);
-			}
-		});
-		const forward = (signal) => child.kill(signal);
-		for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, forward);
-		const timer = setTimeout(() => {
-			console.log(`FAIL [docker-recipe] timed out after ${INNER_TIMEOUT_MS / 60_000} min, stopping pid ${child.pid}`);
-			child.kill('SIGTERM'); // the inner part stops its n8n by pid on SIGTERM
-			setTimeout(() => child.kill('SIGKILL'), 30_000).unref();
-		}, INNER_TIMEOUT_MS);
-		child.on('close', (code) => {
-			clearTimeout(timer);
-			for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.off(signal, forward);
-			resolve(result ?? { passed: 0, failed: 1, failures: [`inner part ended (exit ${code}) without a result`] });
-		});
+function runRecipeInner(cmd, args) {
+	return runInner({
+		cmd,
+		args,
+		marker: 'RECIPE_RESULT',
+		timeoutMs: INNER_TIMEOUT_MS,
+		onTimeout: (pid) => console.log(`FAIL [docker-recipe] timed out after ${INNER_TIMEOUT_MS / 60_000} min, stopping pid ${pid}`),
+		fallback: (code) => ({ passed: 0, failed: 1, failures: [`inner part ended (exit ${code}) without a result`] }),
 	});
 }
 

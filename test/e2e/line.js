@@ -5,12 +5,12 @@
 //   node test/e2e/line.js --manifest <workDir>/manifest.json --line 1|2
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const net = require('node:net');
 const path = require('node:path');
 const { Checks, StepFailed } = require('./lib/checks');
 const { installed } = require('./lib/lines');
 const { interfaces, otherPidsInMyNetns } = require('./lib/netns');
 const { waitFor } = require('./lib/proc');
+const { freePort } = require('./lib/inner-run');
 const { N8nInstance } = require('./lib/n8n');
 const { startSandbox } = require('./lib/sandbox');
 const { prepare, workflowId, CREDENTIAL_TYPE } = require('./lib/workflows');
@@ -43,15 +43,6 @@ function arg(name) {
 	return i > 0 ? process.argv[i + 1] : undefined;
 }
 
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer().listen(0, '127.0.0.1', () => {
-			const { port } = server.address();
-			server.close(() => resolve(port));
-		});
-		server.on('error', reject);
-	});
-}
 
 /** Stops `n8n start` by its pid, if it runs; a graceful SIGTERM exit is itself a check. */
 async function stopN8n(t, n8n) {

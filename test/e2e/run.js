@@ -15,7 +15,8 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { spawn, spawnSync } = require('node:child_process');
+const { runInner } = require('./lib/inner-run');
+const { spawnSync } = require('node:child_process');
 const { Checks } = require('./lib/checks');
 const { installed, LINES } = require('./lib/lines');
 const { wrapInNetns } = require('./lib/netns');
@@ -34,37 +35,17 @@ const option = (name) => {
 function runLine(lineNo, manifestFile, netns) {
 	const inner = [process.execPath, [path.join(__dirname, 'line.js'), '--manifest', manifestFile, '--line', String(lineNo)]];
 	const [cmd, args] = netns ? wrapInNetns(...inner) : inner;
-	return new Promise((resolve) => {
-		const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-		let result;
-		let buffered = '';
-		child.stdout.on('data', (chunk) => {
-			buffered += chunk;
-			const lines = buffered.split('\n');
-			buffered = lines.pop();
-			for (const l of lines) {
-				if (l.startsWith('E2E_RESULT ')) result = JSON.parse(l.slice('E2E_RESULT '.length));
-				else console.log(l);
-			}
-		});
-		// Passed on, so line.js can stop its n8n by pid before it goes.
-		const forward = (signal) => {
+	return runInner({
+		cmd,
+		args,
+		marker: 'E2E_RESULT',
+		timeoutMs: LINE_TIMEOUT_MS,
+		// Passed on, so line.js can stop its n8n by pid before it goes; no further line starts.
+		onSignal: () => {
 			interrupted = true;
-			child.kill(signal);
-		};
-		for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, forward);
-		process.stdout.on('error', () => undefined); // a closed reader must not kill us mid-run
-		const timer = setTimeout(() => {
-			console.log(`FAIL [line ${lineNo}] timed out after ${LINE_TIMEOUT_MS / 60_000} min, stopping pid ${child.pid}`);
-			child.kill('SIGTERM'); // line.js kills its n8n on SIGTERM; SIGKILL only if that hangs
-			setTimeout(() => child.kill('SIGKILL'), 30_000).unref();
-		}, LINE_TIMEOUT_MS);
-		child.on('close', (code) => {
-			clearTimeout(timer);
-			for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.off(signal, forward);
-			if (!result) result = { passed: 0, failed: 1, skipped: 0, failures: [`[line ${lineNo}] ended (exit ${code}) without a result`] };
-			resolve(result);
-		});
+		},
+		onTimeout: (pid) => console.log(`FAIL [line ${lineNo}] timed out after ${LINE_TIMEOUT_MS / 60_000} min, stopping pid ${pid}`),
+		fallback: (code) => ({ passed: 0, failed: 1, skipped: 0, failures: [`[line ${lineNo}] ended (exit ${code}) without a result`] }),
 	});
 }
 

@@ -17,10 +17,11 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { spawn, spawnSync } = require('node:child_process');
+const { spawnSync } = require('node:child_process');
 const { Checks } = require('../e2e/lib/checks');
 const { installed } = require('../e2e/lib/lines');
 const { wrapInNetns } = require('../e2e/lib/netns');
+const { runInner } = require('../e2e/lib/inner-run');
 const { buildAndPack } = require('../e2e/lib/pack');
 const { ensureServers, findServers } = require('./lib/system');
 
@@ -48,36 +49,16 @@ function staleDist(repo) {
 	return null;
 }
 
-function runInner(manifestFile, netns) {
+function runQueueInner(manifestFile, netns) {
 	const inner = [process.execPath, [path.join(__dirname, 'inner.js'), '--manifest', manifestFile]];
 	const [cmd, args] = netns ? wrapInNetns(...inner) : inner;
-	return new Promise((resolve) => {
-		const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-		let result;
-		let buffered = '';
-		child.stdout.on('data', (chunk) => {
-			buffered += chunk;
-			const lines = buffered.split('\n');
-			buffered = lines.pop();
-			for (const l of lines) {
-				if (l.startsWith('QUEUE_RESULT ')) result = JSON.parse(l.slice('QUEUE_RESULT '.length));
-				else console.log(l);
-			}
-		});
-		// Passed on, so inner.js stops its processes by pid before it goes.
-		const forward = (signal) => child.kill(signal);
-		for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, forward);
-		process.stdout.on('error', () => undefined);
-		const timer = setTimeout(() => {
-			console.log(`FAIL [queue] timed out after ${INNER_TIMEOUT_MS / 60_000} min, stopping pid ${child.pid}`);
-			child.kill('SIGTERM');
-			setTimeout(() => child.kill('SIGKILL'), 30_000).unref();
-		}, INNER_TIMEOUT_MS);
-		child.on('close', (code) => {
-			clearTimeout(timer);
-			for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.off(signal, forward);
-			resolve(result ?? { passed: 0, failed: 1, skipped: 0, failures: [`[queue] ended (exit ${code}) without a result`] });
-		});
+	return runInner({
+		cmd,
+		args,
+		marker: 'QUEUE_RESULT',
+		timeoutMs: INNER_TIMEOUT_MS,
+		onTimeout: (pid) => console.log(`FAIL [queue] timed out after ${INNER_TIMEOUT_MS / 60_000} min, stopping pid ${pid}`),
+		fallback: (code) => ({ passed: 0, failed: 1, skipped: 0, failures: [`[queue] ended (exit ${code}) without a result`] }),
 	});
 }
 
@@ -124,7 +105,7 @@ async function main() {
 			console.log(`     [setup] ${path.basename(pkg.tarball)}; n8n 2.41.1 ready in ${Math.round((Date.now() - started) / 1000)} s`);
 			const manifestFile = path.join(workDir, 'manifest.json');
 			fs.writeFileSync(manifestFile, JSON.stringify({ ...pkg, repo: REPO, workDir, netns, redisServer: servers.redisServer, pgBin: servers.pgBin }, null, 2));
-			result = await runInner(manifestFile, netns);
+			result = await runQueueInner(manifestFile, netns);
 		}
 	}
 

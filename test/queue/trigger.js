@@ -7,8 +7,8 @@
 //   accepts deliveries; each event delivered to both webhook processes reaches "Handle each event
 //   once" once (Remove Duplicates, n8n's database-backed history, shared by every process).
 const assert = require('node:assert/strict');
-const crypto = require('node:crypto');
 const { sleep, waitFor } = require('../e2e/lib/proc');
+const { deliver, portalLoginChange } = require('../e2e/lib/deliveries');
 const { runBy } = require('./lib/cluster');
 const { TRIGGER } = require('./lib/workflows');
 
@@ -22,42 +22,6 @@ async function activate(main, id) {
 	return await main.rest('POST', `/rest/workflows/${id}/activate`, { versionId: data.versionId });
 }
 
-/** A portal login change as PortalDuct sends it, with a fresh eventId. */
-function event(client, status = 'failure') {
-	return {
-		eventId: crypto.randomUUID(),
-		event: 'clientPortalLoginChange',
-		occurredAt: new Date().toISOString(),
-		customerUUID: client.customerUUID,
-		clientUUID: client.clientUUID,
-		connection_uuid: crypto.randomUUID(),
-		portalName: 'Ariba',
-		status,
-		retryRequired: status === 'failure',
-		message: 'queue-mode delivery',
-	};
-}
-
-/** POSTs one delivery signed like the sandbox signs: x-portalduct-signature t=<s>,v1=<HMAC-SHA256(secret, "t.body")>. */
-async function deliver(url, body, secret) {
-	const raw = JSON.stringify(body);
-	const t = Math.floor(Date.now() / 1000);
-	const v1 = crypto.createHmac('sha256', secret).update(`${t}.${raw}`).digest('hex');
-	const r = await fetch(url, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json', 'x-portalduct-signature': `t=${t},v1=${v1}` },
-		body: raw,
-		signal: AbortSignal.timeout(30_000),
-	});
-	const text = await r.text();
-	let json = {};
-	try {
-		json = JSON.parse(text);
-	} catch {
-		// not JSON: kept as text below
-	}
-	return { status: r.status, json, text };
-}
 
 /** The registered URL with another process's origin: same path, webhookId and token. */
 const atProcess = (registeredUrl, processUrl) => {
@@ -194,7 +158,7 @@ async function alerts(ctx, t) {
 	await t.check(`3. a burst of ${BURST} distinct signed events at once, then each redelivered: ${BURST} executions through ${wh1.name}`, async () => {
 		const before = (await main.executions(workflow.id)).length;
 		const secret = sandbox.registrationSecret();
-		const events = Array.from({ length: BURST }, (_, i) => event(client, wanted[i % wanted.length]));
+		const events = Array.from({ length: BURST }, (_, i) => portalLoginChange(client, wanted[i % wanted.length]));
 		const first = await Promise.all(events.map((e) => deliver(registration.url, e, secret)));
 		assert.deepEqual(first.map((r) => r.status), events.map(() => 200), first.map((r) => r.text).join('\n').slice(0, 600));
 		assert.deepEqual(first.filter((r) => r.json.duplicate || r.json.ignored), [], 'a first delivery was not taken');
@@ -238,7 +202,7 @@ async function exactlyOnce(ctx, t) {
 	let count = 0;
 
 	await t.check(`4. ${wh2.name}, started with another WEBHOOK_URL (${wh2.webhookUrl}), accepts a delivery: 1 execution`, async () => {
-		const e = event(client, wanted[0]);
+		const e = portalLoginChange(client, wanted[0]);
 		const r = await deliver(atProcess(registration.url, wh2.url), e, secret);
 		assert.equal(r.status, 200, r.text.slice(0, 300));
 		assert.notEqual(r.json.duplicate, true);
@@ -257,7 +221,7 @@ async function exactlyOnce(ctx, t) {
 	 * checks that every event reached "Handle each event once" exactly once.
 	 */
 	const bothProcesses = async (together, { url = () => registration.url, secret: secretOf = () => secret, assertOnce = true } = {}) => {
-		const events = Array.from({ length: TWICE }, (_, i) => event(client, wanted[i % wanted.length]));
+		const events = Array.from({ length: TWICE }, (_, i) => portalLoginChange(client, wanted[i % wanted.length]));
 		const executionsPerEvent = [];
 		for (const e of events) {
 			const urls = [wh1, wh2].map((wh) => [wh.name, atProcess(url(), wh.url)]);
@@ -307,7 +271,7 @@ async function exactlyOnce(ctx, t) {
 	await t.check(
 		`3. ${TWICE} events handled through ${wh1.name}, then after deactivating and activating again delivered to ${wh2.name}: both executions run, Remove Duplicates lets none through again`,
 		async () => {
-			const events = Array.from({ length: TWICE }, (_, i) => event(client, wanted[i % wanted.length]));
+			const events = Array.from({ length: TWICE }, (_, i) => portalLoginChange(client, wanted[i % wanted.length]));
 			for (const e of events) {
 				const r = await deliver(registration.url, e, secret);
 				assert.equal(r.status, 200, r.text.slice(0, 300));
@@ -354,7 +318,7 @@ async function exactlyOnce(ctx, t) {
 	await t.check(`5. deactivating ${workflow.source} over REST removes the registration; a late delivery runs nothing`, async () => {
 		await deactivatedClears(ctx, workflow.id);
 		const before = (await main.executions(workflow.id)).length;
-		const late = await deliver(activeUrl, event(client, wanted[0]), activeSecret);
+		const late = await deliver(activeUrl, portalLoginChange(client, wanted[0]), activeSecret);
 		assert.notEqual(late.status, 200, `a delivery after deactivation was answered 200: ${late.text.slice(0, 200)}`);
 		assert.equal((await main.executions(workflow.id)).length, before);
 	});

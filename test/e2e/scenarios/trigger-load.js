@@ -4,6 +4,7 @@
 // PortalDuct account never leave the account pointing at a URL nobody serves.
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
+const { activateOverRest: activate, deliver, portalLoginChange } = require('../lib/deliveries');
 const { examples, fixture } = require('../lib/workflows');
 const { request } = require('../lib/http');
 const { waitFor } = require('../lib/proc');
@@ -12,44 +13,6 @@ const { needsNode } = require('../lib/requires');
 const TRIGGER = 'n8n-nodes-portalduct.portalDuctTrigger';
 const BURST = 20;
 const EXACTLY_ONCE = 'examples/status-events-exactly-once.json';
-
-/** Activates a workflow over REST as the editor does (POST /rest/workflows/:id/activate, both lines). */
-async function activate(n8n, id) {
-	const { data } = await n8n.rest('GET', `/rest/workflows/${id}`);
-	return await request('POST', `${n8n.url}/rest/workflows/${id}/activate`, {
-		body: { versionId: data.versionId },
-		cookie: n8n.cookie,
-		timeoutMs: 60_000,
-	});
-}
-
-/** A portal login change as PortalDuct delivers it, with a fresh eventId. */
-function event(client, status = 'failure') {
-	return {
-		eventId: crypto.randomUUID(),
-		event: 'clientPortalLoginChange',
-		occurredAt: new Date().toISOString(),
-		customerUUID: client.customerUUID,
-		clientUUID: client.clientUUID,
-		connection_uuid: crypto.randomUUID(),
-		portalName: 'Ariba',
-		status,
-		retryRequired: status === 'failure',
-		message: 'e2e delivery',
-	};
-}
-
-/** POSTs a delivery to the registered URL, signed the way the sandbox signs (t=<s>,v1=<hmac>) unless `secret` is empty. */
-async function deliver(url, body, secret) {
-	const headers = {};
-	if (secret) {
-		const t = Math.floor(Date.now() / 1000);
-		const v1 = crypto.createHmac('sha256', secret).update(`${t}.${JSON.stringify(body)}`).digest('hex');
-		headers['x-portalduct-signature'] = `t=${t},v1=${v1}`;
-	}
-	const r = await request('POST', url, { body, headers, timeoutMs: 30_000 });
-	return { status: r.status, json: r.json ?? {} };
-}
 
 /** Finished executions of a workflow (n8n lists newest first; running ones have no stoppedAt). */
 async function finished(ctx, id) {
@@ -110,7 +73,7 @@ module.exports = {
 		const secret = sandbox.registrationSecret();
 
 		await t.check(`a burst of ${BURST} distinct signed events at once, then each redelivered at once: ${BURST} executions, 0 duplicates`, async () => {
-			const events = Array.from({ length: BURST }, () => event(client));
+			const events = Array.from({ length: BURST }, () => portalLoginChange(client));
 			const first = await Promise.all(events.map((e) => deliver(registration.url, e, secret)));
 			assert.deepEqual(first.map((r) => r.status), events.map(() => 200));
 			assert.deepEqual(first.filter((r) => r.json.duplicate), [], 'a first delivery was taken for a duplicate');
@@ -125,7 +88,7 @@ module.exports = {
 
 		await t.check('the same event twice at the same moment: 1 execution', async () => {
 			const before = (await finished(ctx, a)).length;
-			const same = event(client);
+			const same = portalLoginChange(client);
 			const answers = await Promise.all([deliver(registration.url, same, secret), deliver(registration.url, same, secret)]);
 			assert.deepEqual(answers.map((r) => r.status), [200, 200]);
 			assert.equal(answers.filter((r) => r.json.duplicate).length, 1, JSON.stringify(answers));
@@ -136,7 +99,7 @@ module.exports = {
 
 		await t.check('after signed deliveries, an unsigned one with the right URL token is refused (401) and runs nothing', async () => {
 			const before = (await ctx.n8n.executions(a)).length;
-			const r = await deliver(registration.url, event(client), '');
+			const r = await deliver(registration.url, portalLoginChange(client), '');
 			assert.equal(r.status, 401, JSON.stringify(r));
 			assert.equal((await ctx.n8n.executions(a)).length, before);
 		});
@@ -182,7 +145,7 @@ module.exports = {
 			assert.equal(r.status, 200, r.text.slice(0, 300));
 			const reg = await waitFor(registered('exactlyOnce'), { timeoutMs: 30_000, intervalMs: 300 });
 			assert.ok(reg, `registration: ${JSON.stringify(await sandbox.client.registration())}`);
-			const events = [event(client, 'pending'), event(client, 'success'), event(client, 'failure')];
+			const events = [portalLoginChange(client, 'pending'), portalLoginChange(client, 'success'), portalLoginChange(client, 'failure')];
 			const recipeSecret = sandbox.registrationSecret();
 			// One event at a time, as PortalDuct's per-account queue sends them: n8n's Remove Duplicates
 			// history is not safe for two executions of one workflow writing it for the first time at

@@ -81,16 +81,6 @@ function startChild(cmd, args, { uid, gid, env, cwd, logFile }) {
 	};
 }
 
-/** Resolves with a port nobody listens on (bound and released on 127.0.0.1). */
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer().listen(0, '127.0.0.1', () => {
-			const { port } = server.address();
-			server.close(() => resolve(port));
-		});
-		server.on('error', reject);
-	});
-}
 
 /** One RESP PING over TCP: true on +PONG. */
 function redisPing(port) {
@@ -232,5 +222,7 @@ function readTail(file, lines = 20) {
 		return `(no ${path.basename(file)})`;
 	}
 }
+
+const { freePort } = require('../../e2e/lib/inner-run');
 
 module.exports = { Redis, Postgres, freePort, runAs, startChild };
