@@ -66,7 +66,7 @@ test('the default concurrency is bounded too, and Concurrency 1 sends one reques
 	const rows = Array.from({ length: 30 }, () => ({ clientUUID }));
 	w.sandbox.control.resetStats();
 	expect((await w.act(balance(), { rows })).json('PortalDuct')).toHaveLength(30);
-	expect(w.sandbox.control.stats().inFlightMax).toBeLessThanOrEqual(5);
+	expect(w.sandbox.control.stats().inFlightMax).toBeLessThanOrEqual(10);
 	w.sandbox.control.resetStats();
 	expect((await w.act(balance({ concurrency: 1 }), { rows })).json('PortalDuct')).toHaveLength(30);
 	expect(w.sandbox.control.stats().inFlightMax).toBe(1);

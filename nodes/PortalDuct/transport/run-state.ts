@@ -17,7 +17,7 @@ export interface RunOptions {
 
 /** Defaults and bounds of the node's Options (the README says why these numbers). */
 export const runLimits = {
-	defaultConcurrency: 5,
+	defaultConcurrency: 10,
 	maxConcurrency: 50,
 	defaultTimeoutMs: 30_000,
 	minTimeoutMs: 1_000,
