@@ -19,6 +19,15 @@ export function describeValue(value: unknown): string {
 	return 'an object';
 }
 
+/**
+ * "Item 3: " before a message, naming the row that failed; nothing when the node runs as an AI
+ * agent's tool (its type ends in "Tool"), where every call is one item and the prefix would only
+ * puzzle the model.
+ */
+export function itemPrefix(ctx: IExecuteFunctions, itemIndex: number): string {
+	return ctx.getNode().type.endsWith('Tool') ? '' : `Item ${itemIndex}: `;
+}
+
 export function invalidField(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
@@ -28,7 +37,7 @@ export function invalidField(
 ): NodeOperationError {
 	return new NodeOperationError(
 		ctx.getNode(),
-		`Item ${itemIndex}: "${label}" must be ${expected}, but it is ${describeValue(value)}`,
+		`${itemPrefix(ctx, itemIndex)}"${label}" must be ${expected}, but it is ${describeValue(value)}`,
 		{ itemIndex, description: 'Nothing was sent to PortalDuct for this item.' },
 	);
 }

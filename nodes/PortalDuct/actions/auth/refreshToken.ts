@@ -2,6 +2,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { paths } from '../../api';
 import { refresh, type RefreshOutcome } from '../../transport/session';
+import { itemPrefix } from '../../validation';
 import { defineAction } from '../types';
 import { includeTokenField, readSessionCredentials, sessionOutput } from './session-output';
 
@@ -60,7 +61,7 @@ export const refreshToken = defineAction({
 		if (!token) {
 			throw new NodeOperationError(
 				this.getNode(),
-				`Item ${itemIndex}: "Refresh Token" is empty and the credential holds none yet`,
+				`${itemPrefix(this, itemIndex)}"Refresh Token" is empty and the credential holds none yet`,
 				{
 					itemIndex,
 					description:
@@ -73,7 +74,7 @@ export const refreshToken = defineAction({
 		const outcome = await refresh((options) => this.helpers.httpRequest(options), credentials.baseUrl, token, bearer);
 		if (!outcome.session) {
 			const [message, description] = refusalWords(outcome, credentials.baseUrl);
-			throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: ${message}`, { itemIndex, description });
+			throw new NodeOperationError(this.getNode(), `${itemPrefix(this, itemIndex)}${message}`, { itemIndex, description });
 		}
 		const session = outcome.session;
 		return sessionOutput(session, input.includeToken);
