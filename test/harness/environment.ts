@@ -58,7 +58,7 @@ if (userFolder.ownedByHarness) sweepStaleUserFolders();
 
 // The harness captures logs through its own Logger (logging.ts); n8n's winston logger stays quiet.
 process.env.N8N_LOG_LEVEL ??= 'silent';
-// The `vm` engine needs isolated-vm, which is not built on Node 20 (see n8n-facts.md).
+// The `vm` engine needs isolated-vm, which is not built on Node 20: n8n-workflow 2.x builds it only on Node 22 or later.
 if (process.env.N8N_EXPRESSION_ENGINE === 'vm') process.env.N8N_EXPRESSION_ENGINE = 'legacy';
 process.env.N8N_DIAGNOSTICS_ENABLED ??= 'false';
 keepLoopbackOffProxies();
