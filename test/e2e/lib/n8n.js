@@ -23,7 +23,7 @@ class N8nInstance {
 		this.flatted = require(path.join(line.dir, 'node_modules', 'flatted'));
 	}
 
-	/** Environment for a throwaway instance that talks to nothing but loopback */
+	/** Environment for a throwaway instance that talks to nothing but loopback. */
 	env() {
 		const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('N8N_')));
 		return {
