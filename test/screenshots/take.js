@@ -43,12 +43,19 @@ const DEADLINE_MS = 20 * 60_000; // the whole run, a first install of n8n (about
 const ONBOARDING = { workflow: workflowId('onboarding'), getBalance: '0b7c3f0e-1d2a-4c55-9a10-000000000006' };
 const STATUS_ALERTS = { workflow: workflowId('status-alerts'), trigger: '9e8d7c6b-5a49-4382-9170-000000000001' };
 
-/** Chromium's own pid and its helpers' (zygote, renderers, GPU...), to stop whatever is left. */
-function killTree(pid) {
-	if (!pid) return;
-	for (const p of [...descendants(pid), pid]) {
+/** Chromium's pid and its helpers' (zygote, renderers, GPU...), while Chromium runs. */
+function chromiumPids(server) {
+	const proc = server?.process();
+	if (!proc?.pid || proc.exitCode !== null || proc.signalCode !== null) return [];
+	return [proc.pid, ...descendants(proc.pid)];
+}
+
+/** SIGKILLs those of the pids that are still Chromium's (a pid freed meanwhile may be reused). */
+function killChromium(pids) {
+	for (const pid of pids) {
 		try {
-			process.kill(p, 'SIGKILL');
+			if (!fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('chromium')) continue;
+			process.kill(pid, 'SIGKILL');
 		} catch {
 			// gone already
 		}
@@ -155,9 +162,9 @@ async function main() {
 	let stopped;
 	const cleanUp = () =>
 		(stopped ??= (async () => {
-			const chromiumPid = server?.process()?.pid;
+			const pids = chromiumPids(server);
 			await within(15_000, 'closing Chromium', server?.close() ?? Promise.resolve()).catch(() => undefined);
-			killTree(chromiumPid);
+			killChromium(pids);
 			await within(60_000, 'stopping n8n and the sandbox', stopEditor?.() ?? Promise.resolve()).catch((e) => console.error(e.message));
 		})());
 	const abort = (why) => {
@@ -166,10 +173,20 @@ async function main() {
 	};
 	process.on('SIGINT', () => abort('Interrupted'));
 	process.on('SIGTERM', () => abort('Terminated'));
+	process.on('uncaughtException', (error) => abort(`Failed: ${error.message}`));
+	process.on('unhandledRejection', (error) => abort(`Failed: ${error?.message ?? error}`));
+	// A closed terminal or pipe must not end this process before it has stopped what it started.
+	for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+	// Last resort if this process exits anyway: n8n and Chromium are killed by pid, synchronously.
+	process.on('exit', () => {
+		editor?.n8n.server?.killNow();
+		killChromium(chromiumPids(server));
+	});
 	const deadline = setTimeout(() => abort(`Not done after ${DEADLINE_MS / 60_000} minutes`), DEADLINE_MS);
 
+	let editor;
 	try {
-		const editor = await startEditor({
+		editor = await startEditor({
 			lineNo: Number(option('line', '2')),
 			log: (line) => console.log(line),
 			onStop: (fn) => (stopEditor = fn),
@@ -197,13 +214,18 @@ async function main() {
 		});
 		const kb = shots.reduce((sum, s) => sum + s.bytes, 0) / 1024;
 		console.log(`${shots.length} screenshots, ${Math.round(kb)} KB in all. Look at each before committing.`);
+		if (!editor.sandbox.url.endsWith(':8787')) {
+			console.log(`Port 8787 was taken, so credential.png shows the sandbox at ${editor.sandbox.url}: free it and run again.`);
+		}
 	} finally {
 		clearTimeout(deadline);
 		await cleanUp();
 	}
 }
 
-main().catch((error) => {
-	console.error(`npm run screenshots failed: ${error.message}`);
-	process.exitCode = 1;
-});
+if (require.main === module) {
+	main().catch((error) => {
+		console.error(`npm run screenshots failed: ${error.message}`);
+		process.exitCode = 1;
+	});
+}
