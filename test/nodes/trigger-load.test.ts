@@ -11,29 +11,11 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { WebhookServer, WorkflowJson } from '../harness';
 import { closeHarness, world, type World } from '../support/fixture';
-import { credentialRef, PORTALDUCT_TRIGGER, uuid } from '../support/workflows';
+import { triggerWorkflow as makeTriggerWorkflow, uuid } from '../support/workflows';
 
-function triggerWorkflow(options: IDataObject = {}, statuses = ['pending', 'success', 'failure']): WorkflowJson {
-	return {
-		id: `wf${randomUUID().replace(/-/g, '').slice(0, 14)}`,
-		name: 'trigger under load',
-		nodes: [
-			{
-				id: 'trigger',
-				name: 'PortalDuct Trigger',
-				type: PORTALDUCT_TRIGGER,
-				typeVersion: 1,
-				position: [0, 0],
-				webhookId: uuid(),
-				parameters: { statuses, options },
-				credentials: credentialRef,
-			},
-			{ id: 'handle', name: 'Handle', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [200, 0], parameters: {} },
-		],
-		connections: { 'PortalDuct Trigger': { main: [[{ node: 'Handle', type: 'main', index: 0 }]] } },
-		settings: { executionOrder: 'v1' },
-	} as WorkflowJson;
-}
+/** A trigger workflow of its own (its own id: static data and process memory are per workflow). */
+const triggerWorkflow = (options: IDataObject = {}, statuses?: string[]): WorkflowJson =>
+	makeTriggerWorkflow({ options, statuses, next: 'Handle', id: `wf${randomUUID().replace(/-/g, '').slice(0, 14)}` });
 
 let w: World;
 let servers: WebhookServer[] = [];

@@ -5,29 +5,13 @@
 import { unreachableReason } from '../../nodes/PortalDuctTrigger/reachability';
 import type { WorkflowJson } from '../harness';
 import { closeHarness, world, type World } from '../support/fixture';
-import { CREDENTIAL_ID, credentialRef, PORTALDUCT_TRIGGER, uuid } from '../support/workflows';
+import { CREDENTIAL_ID, triggerWorkflow } from '../support/workflows';
 
 let w: World;
 afterEach(async () => w.close());
 afterAll(closeHarness);
 
-const workflow = (): WorkflowJson => ({
-	name: 'reachability',
-	nodes: [
-		{
-			id: 'trigger',
-			name: 'PortalDuct Trigger',
-			type: PORTALDUCT_TRIGGER,
-			typeVersion: 1,
-			position: [0, 0],
-			webhookId: uuid(),
-			parameters: { statuses: ['failure'], options: {} },
-			credentials: credentialRef,
-		},
-	],
-	connections: {},
-	settings: { executionOrder: 'v1' },
-});
+const workflow = (): WorkflowJson => triggerWorkflow({ statuses: ['failure'] });
 
 test('n8n on loopback with PortalDuct elsewhere: activation refused, naming WEBHOOK_URL, nothing sent', async () => {
 	w = await world();

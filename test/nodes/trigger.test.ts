@@ -11,28 +11,9 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { WebhookServer, WorkflowJson } from '../harness';
 import { closeHarness, world, type World } from '../support/fixture';
-import { credentialRef, PORTALDUCT_TRIGGER, uuid } from '../support/workflows';
+import { triggerWorkflow as makeTriggerWorkflow, uuid } from '../support/workflows';
 
-function triggerWorkflow(statuses = ['pending', 'success', 'failure']): WorkflowJson {
-	return {
-		name: 'status alerts',
-		nodes: [
-			{
-				id: 'trigger',
-				name: 'PortalDuct Trigger',
-				type: PORTALDUCT_TRIGGER,
-				typeVersion: 1,
-				position: [0, 0],
-				webhookId: uuid(),
-				parameters: { statuses, options: {} },
-				credentials: credentialRef,
-			},
-			{ id: 'notify', name: 'Notify', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [200, 0], parameters: {} },
-		],
-		connections: { 'PortalDuct Trigger': { main: [[{ node: 'Notify', type: 'main', index: 0 }]] } },
-		settings: { executionOrder: 'v1' },
-	} as WorkflowJson;
-}
+const triggerWorkflow = (statuses?: string[]): WorkflowJson => makeTriggerWorkflow({ statuses });
 
 let w: World;
 let servers: WebhookServer[] = [];

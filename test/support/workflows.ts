@@ -61,3 +61,36 @@ export function itemsOf(rows: IDataObject[]) {
 
 /** A fresh v4 UUID, so tests never collide. */
 export const uuid = (): string => randomUUID();
+
+/**
+ * A PortalDuct Trigger (fresh webhookId) into a NoOp called `next`, as a user builds it;
+ * `id` makes it a workflow of its own (static data and process memory are per workflow).
+ */
+export function triggerWorkflow(
+	{ statuses = ['pending', 'success', 'failure'], options = {}, next = 'Notify', id }: {
+		statuses?: string[];
+		options?: IDataObject;
+		next?: string;
+		id?: string;
+	} = {},
+): WorkflowJson {
+	return {
+		...(id ? { id } : {}),
+		name: 'status alerts',
+		nodes: [
+			{
+				id: 'trigger',
+				name: 'PortalDuct Trigger',
+				type: PORTALDUCT_TRIGGER,
+				typeVersion: 1,
+				position: [0, 0],
+				webhookId: uuid(),
+				parameters: { statuses, options },
+				credentials: credentialRef,
+			},
+			{ id: 'next', name: next, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [200, 0], parameters: {} },
+		],
+		connections: { 'PortalDuct Trigger': { main: [[{ node: next, type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+	};
+}
