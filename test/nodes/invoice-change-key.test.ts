@@ -1,6 +1,5 @@
 /** Each invoice's changeKey changes exactly when its status, amount, currency or dates change. */
-import { closeHarness, world, type World } from '../support/fixture';
-import { uuid } from '../support/workflows';
+import { closeHarness, connectionWithInvoices, world, type World } from '../support/fixture';
 
 let w: World;
 afterAll(async () => {
@@ -10,12 +9,7 @@ afterAll(async () => {
 
 test('changeKey is stable across runs and changes only for the invoices that changed', async () => {
 	w = await world();
-	const customerUUID = uuid();
-	const clientUUID = uuid();
-	await w.act({ resource: 'customer', operation: 'create', customerUUID, name: 'Acme' });
-	await w.act({ resource: 'client', operation: 'create', customerUUID, clientUUID, name: 'Northwind' });
-	const { connection_uuid } = w.sandbox.control.createConnection({ clientUUID, portalName: 'Ariba' });
-	w.sandbox.control.seedInvoices({ connection_uuid, count: 6, statuses: ['open'] });
+	const { connection: connection_uuid } = await connectionWithInvoices(w, 6, ['open']);
 	const keys = async () => {
 		const run = await w.act({ resource: 'invoice', operation: 'getMany', connectionUuid: connection_uuid, returnAll: true });
 		return run.json('PortalDuct').map((invoice) => invoice.changeKey as string);

@@ -4,20 +4,14 @@
  * Right: every invoice once, or a clear error; never a duplicate, never an unbounded walk.
  */
 import type { SandboxSettings } from '../sandbox';
-import { closeHarness, world, type World } from '../support/fixture';
-import { uuid } from '../support/workflows';
+import { closeHarness, connectionWithInvoices, world, type World } from '../support/fixture';
 
 let w: World;
 let connection: string;
 let expected: string[];
 beforeAll(async () => {
 	w = await world();
-	const customerUUID = uuid();
-	const clientUUID = uuid();
-	await w.act({ resource: 'customer', operation: 'create', customerUUID, name: 'Acme' });
-	await w.act({ resource: 'client', operation: 'create', customerUUID, clientUUID, name: 'Northwind' });
-	connection = w.sandbox.control.createConnection({ clientUUID, portalName: 'Ariba' }).connection_uuid;
-	w.sandbox.control.seedInvoices({ connection_uuid: connection, count: 60 });
+	({ connection } = await connectionWithInvoices(w, 60));
 	expected = w.sandbox.state.invoices.get(connection)!.map((invoice) => invoice.invoiceId);
 });
 const defaults: Partial<SandboxSettings> = {

@@ -1,17 +1,11 @@
 /** Invoice > Get Many over PortalDuct's pages: everything in order, or stop at the limit. */
-import { closeHarness, world, type World } from '../support/fixture';
-import { uuid } from '../support/workflows';
+import { closeHarness, connectionWithInvoices, world, type World } from '../support/fixture';
 
 let w: World;
 let connection: string;
 beforeAll(async () => {
 	w = await world();
-	const customerUUID = uuid();
-	const clientUUID = uuid();
-	await w.act({ resource: 'customer', operation: 'create', customerUUID, name: 'Acme' });
-	await w.act({ resource: 'client', operation: 'create', customerUUID, clientUUID, name: 'Northwind' });
-	connection = w.sandbox.control.createConnection({ clientUUID, portalName: 'Ariba' }).connection_uuid;
-	w.sandbox.control.seedInvoices({ connection_uuid: connection, count: 10_000 });
+	({ connection } = await connectionWithInvoices(w, 10_000));
 });
 afterAll(async () => {
 	await w.close();

@@ -6,7 +6,8 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { createHarness, type Harness, type RunResult } from '../harness';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../sandbox';
-import { CREDENTIAL_ID, itemsOf, singleAction, type OnErrorSetting } from './workflows';
+import type { InvoiceStatus } from '../sandbox';
+import { CREDENTIAL_ID, itemsOf, singleAction, uuid, type OnErrorSetting } from './workflows';
 
 let shared: Promise<Harness> | undefined;
 export function harness(): Promise<Harness> {
@@ -112,4 +113,22 @@ export async function world(options: SandboxOptions & { password?: string } = {}
 export function secretsOf(sandbox: Sandbox): string[] {
 	const { password, tokens } = sandbox.control.secrets();
 	return [password, ...tokens];
+}
+
+/**
+ * A customer and client created through the node, and one portal connection of the client with
+ * `count` invoices seeded in the sandbox. Returns the ids.
+ */
+export async function connectionWithInvoices(
+	w: World,
+	count: number,
+	statuses?: InvoiceStatus[],
+): Promise<{ customerUUID: string; clientUUID: string; connection: string }> {
+	const customerUUID = uuid();
+	const clientUUID = uuid();
+	await w.act({ resource: 'customer', operation: 'create', customerUUID, name: 'Acme' });
+	await w.act({ resource: 'client', operation: 'create', customerUUID, clientUUID, name: 'Northwind' });
+	const connection = w.sandbox.control.createConnection({ clientUUID, portalName: 'Ariba' }).connection_uuid;
+	w.sandbox.control.seedInvoices({ connection_uuid: connection, count, ...(statuses ? { statuses } : {}) });
+	return { customerUUID, clientUUID, connection };
 }
