@@ -54,16 +54,28 @@ type TriggerContext = IHookFunctions | IWebhookFunctions;
 /**
  * Where this node's record lives: `<webhookId>|test` or `<webhookId>|production`. Not the URL:
  * in queue mode main (create, delete) and a webhook process (deliveries) may compute different
- * URLs from their own WEBHOOK_URL settings.
+ * URLs from their own WEBHOOK_URL settings. The mode tells test from production when n8n creates
+ * ('manual' / 'trigger') and delivers ('manual' / 'webhook'); it removes both in mode 'internal'
+ * (n8n source: TestWebhooks and ActiveWorkflowManager), so there the record whose registered URL
+ * is this webhook's (test and production URLs differ) is the one.
  */
-export function recordKey(ctx: TriggerContext): string {
+export function recordKey(ctx: TriggerContext, store?: Store): string {
 	const node = ctx.getNode();
-	return `${node.webhookId ?? node.id}|${ctx.getMode() === 'manual' ? 'test' : 'production'}`;
+	const id = node.webhookId ?? node.id;
+	const mode = ctx.getMode();
+	if (mode === 'manual') return `${id}|test`;
+	if (mode === 'internal' && store) {
+		const webhookUrl = ctx.getNodeWebhookUrl('default') as string;
+		for (const key of [`${id}|test`, `${id}|production`]) {
+			if (store[key] && pointsAt(store[key].registeredUrl, webhookUrl)) return key;
+		}
+	}
+	return `${id}|production`;
 }
 
 /** This node's record, moving one kept under its webhook URL (versions before 0.1.0's release). */
 export function recordOf(ctx: TriggerContext, store: Store): RegistrationRecord | undefined {
-	const key = recordKey(ctx);
+	const key = recordKey(ctx, store);
 	if (!store[key]) {
 		const webhookUrl = ctx.getNodeWebhookUrl('default') as string;
 		if (store[webhookUrl]) {
@@ -182,6 +194,6 @@ export async function remove(this: IHookFunctions): Promise<boolean> {
 		}
 	}
 	// Someone else's registration is left alone: it replaced ours, it is not ours to remove.
-	delete store[recordKey(this)];
+	delete store[recordKey(this, store)];
 	return true;
 }

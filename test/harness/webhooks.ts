@@ -118,11 +118,14 @@ export function createWebhookHooks(
 	if (!webhookData) throw new Error(`Node "${nodeName}" (${node.type}) has no "${webhookName}" webhook`);
 	const executeMode: WorkflowExecuteMode = mode;
 
-	const context = () => new HookContext(workflow, node, additionalData, executeMode, activation, webhookData);
+	const context = (mode: WorkflowExecuteMode = executeMode) =>
+		new HookContext(workflow, node, additionalData, mode, activation, webhookData);
 	const call = async (method: 'checkExists' | 'create' | 'delete'): Promise<boolean> => {
 		const fn = nodeType.webhookMethods?.[webhookName]?.[method];
 		if (fn === undefined) throw new Error(`Node type ${node.type} has no webhookMethods.${webhookName}.${method}`);
-		return (await fn.call(context())) as boolean;
+		// n8n removes test and production webhooks alike in mode 'internal' (TestWebhooks and
+		// ActiveWorkflowManager call deleteWebhook(..., 'internal', 'update')); only the URL differs.
+		return (await fn.call(context(method === 'delete' ? 'internal' : executeMode))) as boolean;
 	};
 
 	return {
