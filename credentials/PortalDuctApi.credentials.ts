@@ -131,7 +131,7 @@ export class PortalDuctApi implements ICredentialType {
 	// Reading the webhook registration proves login and token; "none registered" (404) is fine.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "").replace(/\\/v1$/i, "")}}',
+			baseURL: '={{$credentials.baseUrl.trim().replace(/\\/+$/, "").replace(/\\/v1$/i, "")}}',
 			url: '/v1/clientsPortalLoginChanges',
 			method: 'GET',
 			ignoreHttpStatusErrors: { ignore: true, except: [401, 403] },

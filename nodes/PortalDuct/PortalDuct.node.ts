@@ -107,7 +107,8 @@ export class PortalDuct implements INodeType {
 		// Items run `concurrency` at a time; each item's results go in its own slot, so the output
 		// is in input order whatever finishes first.
 		const results: INodeExecutionData[][] = [];
-		await forEachBounded(items.length, run.concurrency, async (i) => {
+		const lanes = action.writes && !continueOnFail ? 1 : run.concurrency;
+		await forEachBounded(items.length, lanes, async (i) => {
 			const refusal = refused.get(i);
 			if (refusal) {
 				results[i] = [errorItem(refusal, i)];

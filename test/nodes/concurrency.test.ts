@@ -260,3 +260,21 @@ test('the Options defaults the editor shows are the ones the node runs with', as
 	const defaults = Object.fromEntries((runOptionsField.options as unknown as IDataObject[]).map((o) => [o.name, o.default]));
 	expect(defaults).toEqual({ concurrency: runLimits.defaultConcurrency, timeout: runLimits.defaultTimeoutMs });
 });
+
+test('a write that stops on an error writes nothing after the failing row, at any concurrency', async () => {
+	const { world: created } = await clientWorld();
+	w = created;
+	w.sandbox.control.updateSettings({ latencyMs: 30 });
+	const existing = uuid();
+	await w.act({ resource: 'customer', operation: 'create', customerUUID: existing, name: 'Already there' });
+	const rows = Array.from({ length: 10 }, (_, n) => ({ id: n === 2 ? existing : uuid() }));
+	const before = w.sandbox.state.customers.size;
+	const run = await w.act(
+		{ resource: 'customer', operation: 'create', customerUUID: '={{ $json.id }}', name: 'Row', options: { concurrency: 10 } },
+		{ rows },
+	);
+	expect(run.error?.message).toMatch(/already exists in PortalDuct/);
+	// Rows 0 and 1 were created before row 2 failed; nothing after it was sent.
+	expect(w.sandbox.state.customers.size - before).toBe(2);
+	expect(w.sandbox.control.stats().inFlightMax).toBe(1);
+});

@@ -213,3 +213,13 @@ describe('signatures cannot be dropped', () => {
 		expect(server.executions).toHaveLength(1);
 	});
 });
+
+test('Webhook > Get shows a trigger\'s registered URL without its delivery token', async () => {
+	const server = await listen(triggerWorkflow());
+	await server.hooks().activate();
+	const token = new URL(w.sandbox.state.registration!.url).searchParams.get('token')!;
+	const run = await w.act({ resource: 'webhook', operation: 'get' });
+	const [out] = run.json('PortalDuct');
+	expect(out.url).toBe(`${server.webhookUrl}?token=%28hidden%29`);
+	expect(JSON.stringify(run.raw.data.resultData)).not.toContain(token);
+});

@@ -13,6 +13,11 @@ export interface PortalDuctAction<Input = unknown> {
 	resource: string;
 	/** The operation entry in the node panel: `action` is the text n8n shows in the actions list. */
 	operation: INodePropertyOptions & { action: string };
+	/**
+	 * Whether it changes something in PortalDuct. A write runs one item at a time when the run
+	 * stops on the first error, so no item after the failing one is written (as without concurrency).
+	 */
+	writes?: boolean;
 	/** Its fields, without displayOptions: the node shows them for this resource + operation. */
 	fields: INodeProperties[];
 	read(this: IExecuteFunctions, itemIndex: number): Input;

@@ -54,13 +54,18 @@ export async function fetchInvoicePages(ctx: PortalDuctContext, walk: PageWalk):
 	/** Records the server has handed over so far, repeats included: where the next page starts. */
 	let offset = 0;
 	let maxPages: number = pagingRules.maxPages;
+	let total: number | undefined;
 	for (let page = 1; records.length < walk.limit; page++) {
 		if (page > maxPages) {
+			if (maxPages === pagingRules.maxPages) {
+				throw fail(
+					`Return All of ${where} reached this node's limit of ${pagingRules.maxPages} pages per walk (${records.length} invoices in pages of ${pageSize}${total !== undefined ? ` of the ${total} PortalDuct reports` : ''})`,
+					'Nothing was output for this item. Read it in parts with a Limit, or ask PortalDuct why it serves so few invoices per page.',
+				);
+			}
 			throw fail(
 				`PortalDuct's pages of ${where} went on past what it said it holds: stopped after ${page - 1} pages of ${pageSize} (${records.length} invoices)`,
-				maxPages === pagingRules.maxPages
-					? `The walk stops at ${pagingRules.maxPages} pages. Use a Limit, or ask PortalDuct why paging does not end.`
-					: 'PortalDuct reported a total that its pages do not keep to; running again may help if invoices were being added.',
+				'PortalDuct reported a total that its pages do not keep to; running again may help if invoices were being added.',
 			);
 		}
 		const sent = { [invoicePaging.page]: page, [invoicePaging.pageSize]: pageSize };
@@ -94,6 +99,7 @@ export async function fetchInvoicePages(ctx: PortalDuctContext, walk: PageWalk):
 		// The server's own page size from here on: a server that caps pages keeps its offsets.
 		const served = reportedPageSize(answer.body) ?? (read.total !== undefined ? read.invoices.length : pageSize);
 		if (read.total !== undefined) {
+			total = read.total;
 			if (records.length >= read.total) break;
 			maxPages = Math.min(pagingRules.maxPages, Math.ceil(read.total / served) + pagingRules.pagesPastTotal);
 		} else if (read.invoices.length < served) {

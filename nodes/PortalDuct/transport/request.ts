@@ -21,7 +21,7 @@ import { CREDENTIAL_TYPE, readErrorBody } from '../api';
 import { adoptKeptSession, afterTokenRefused, resolveCredential, type ResolvedCredential } from './credential';
 import { endRunFor, pauseFor, runEndedFor, runOptions, waitOutPause } from './run-state';
 import { networkWords } from './network-words';
-import { SESSION_ERROR_NAME, SESSION_HINT } from './session';
+import { isSessionMessage, SESSION_ERROR_NAME, SESSION_HINT } from './session';
 
 export type PortalDuctContext = IExecuteFunctions | IHookFunctions | ILoadOptionsFunctions;
 
@@ -82,7 +82,9 @@ function describeFailure(error: unknown): Failure {
 	const failure: Failure = {};
 	while (current && typeof current === 'object' && !seen.has(current)) {
 		seen.add(current);
-		if (current.name === SESSION_ERROR_NAME) return { sessionMessage: current.message as string };
+		if (current.name === SESSION_ERROR_NAME || isSessionMessage(current.message)) {
+			return { sessionMessage: current.message as string };
+		}
 		const response = current.response as IDataObject | undefined;
 		if (response && typeof response.status === 'number' && failure.status === undefined) {
 			failure.status = response.status;

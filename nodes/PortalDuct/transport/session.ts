@@ -42,6 +42,14 @@ export const SESSION_ERROR_NAME = 'PortalDuctSessionError';
 export const SESSION_HINT =
 	'Check the PortalDuct credential: its Base URL (the sandbox or production host of this account), Email and Password.';
 
+/** Whether a message is one of this module's session errors (n8n 1.x may drop the error's name). */
+export function isSessionMessage(message: unknown): message is string {
+	return (
+		typeof message === 'string' &&
+		/^(PortalDuct refused the login for |PortalDuct login for |The PortalDuct credential)/.test(message)
+	);
+}
+
 export function sessionError(message: string): Error {
 	const error = new Error(message);
 	error.name = SESSION_ERROR_NAME;

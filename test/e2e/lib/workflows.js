@@ -28,9 +28,15 @@ function examples(repo) {
 		.filter(({ json }) => Array.isArray(json.nodes) && json.connections);
 }
 
-/** n8n ids are 16 alphanumerics; a stable one per role makes logs and reruns easy to follow. */
+/**
+ * n8n ids are 16 alphanumerics; a stable one per role makes logs and reruns easy to follow. A role
+ * too long to fit ends in a hash of the whole, so two roles never share an id.
+ */
 function workflowId(role) {
-	return `pde2e${role.replace(/[^a-zA-Z0-9]/g, '')}`.slice(0, 16).padEnd(16, '0');
+	const plain = `pde2e${role.replace(/[^a-zA-Z0-9]/g, '')}`;
+	if (plain.length <= 16) return plain.padEnd(16, '0');
+	const hash = crypto.createHash('sha256').update(role).digest('hex').slice(0, 5);
+	return `${plain.slice(0, 11)}${hash}`;
 }
 
 /**

@@ -30,6 +30,7 @@ function refusalWords(outcome: RefreshOutcome, baseUrl: string): [string, string
 
 export const refreshToken = defineAction({
 	resource: 'auth',
+	writes: true,
 	operation: {
 		name: 'Refresh Token',
 		value: 'refreshToken',

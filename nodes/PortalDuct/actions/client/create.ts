@@ -11,6 +11,7 @@ import { defineAction } from '../types';
 
 export const createClient = defineAction({
 	resource: 'client',
+	writes: true,
 	operation: {
 		name: 'Create',
 		value: 'create',

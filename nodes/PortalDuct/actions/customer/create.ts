@@ -6,6 +6,7 @@ import { defineAction } from '../types';
 
 export const createCustomer = defineAction({
 	resource: 'customer',
+	writes: true,
 	operation: {
 		name: 'Create',
 		value: 'create',

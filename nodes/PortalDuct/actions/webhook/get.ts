@@ -1,4 +1,16 @@
 import { getRegistration } from '../../transport/registration';
+
+/** The URL with the value of a `token` query parameter replaced by `(hidden)`. */
+function hideToken(url: string): string {
+	try {
+		const parsed = new URL(url);
+		if (!parsed.searchParams.has('token')) return url;
+		parsed.searchParams.set('token', '(hidden)');
+		return parsed.toString();
+	} catch {
+		return url;
+	}
+}
 import { defineAction } from '../types';
 
 export const getWebhook = defineAction({
@@ -15,6 +27,8 @@ export const getWebhook = defineAction({
 	},
 	async execute(_input, itemIndex) {
 		const registration = await getRegistration(this, itemIndex);
-		return registration ? { registered: true, ...registration } : { registered: false };
+		if (!registration) return { registered: false };
+		// A PortalDuct Trigger's URL carries its delivery token: a credential, not for execution data.
+		return { registered: true, ...registration, url: hideToken(registration.url) };
 	},
 });

@@ -4,6 +4,7 @@ import { defineAction } from '../types';
 
 export const registerWebhook = defineAction({
 	resource: 'webhook',
+	writes: true,
 	operation: {
 		name: 'Register',
 		value: 'register',

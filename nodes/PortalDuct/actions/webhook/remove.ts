@@ -3,6 +3,7 @@ import { defineAction } from '../types';
 
 export const removeWebhook = defineAction({
 	resource: 'webhook',
+	writes: true,
 	operation: {
 		name: 'Remove',
 		value: 'remove',
