@@ -5,9 +5,9 @@
 // workers, measures every row with the contenders of a run interleaved rep by rep, stops every
 // process by pid, and prints "BENCH_RESULT {json}" last for run.js to format.
 //   node test/bench/inner.js --manifest <workDir>/manifest.json
+const { freePort } = require('../e2e/lib/inner-run');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
@@ -65,15 +65,6 @@ function worker(script, options) {
 	};
 }
 
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer().listen(0, '127.0.0.1', () => {
-			const { port } = server.address();
-			server.close(() => resolve(port));
-		});
-		server.on('error', reject);
-	});
-}
 
 /** The default of options.concurrency the built node declares, or undefined when it has none. */
 function declaredDefaultConcurrency() {

@@ -19,8 +19,9 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { spawn, spawnSync } = require('node:child_process');
+const { spawnSync } = require('node:child_process');
 const { installed } = require('../e2e/lib/lines');
+const { runInner } = require('../e2e/lib/inner-run');
 const { wrapInNetns } = require('../e2e/lib/netns');
 const { buildForBench } = require('./lib/build');
 const report = require('./lib/report');
@@ -80,32 +81,16 @@ function machine() {
 }
 
 /** Runs inner.js (in the namespace), echoing its progress; resolves with its BENCH_RESULT. */
-function runInner(manifestFile, netns, onSignal) {
+function runBench(manifestFile, netns) {
 	const inner = [process.execPath, [path.join(__dirname, 'inner.js'), '--manifest', manifestFile]];
 	const [cmd, args] = netns ? wrapInNetns(...inner) : inner;
-	return new Promise((resolve) => {
-		const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-		onSignal((signal) => child.kill(signal));
-		let result;
-		let buffered = '';
-		child.stdout.on('data', (chunk) => {
-			buffered += chunk;
-			const lines = buffered.split('\n');
-			buffered = lines.pop();
-			for (const l of lines) {
-				if (l.startsWith('BENCH_RESULT ')) result = JSON.parse(l.slice('BENCH_RESULT '.length));
-				else console.log(l);
-			}
-		});
-		const timer = setTimeout(() => {
-			console.log(`bench: timed out after ${RUN_TIMEOUT_MS / 60_000} min, stopping pid ${child.pid}`);
-			child.kill('SIGTERM'); // inner.js stops its processes by pid on SIGTERM
-			setTimeout(() => child.kill('SIGKILL'), 30_000).unref();
-		}, RUN_TIMEOUT_MS);
-		child.on('close', (code) => {
-			clearTimeout(timer);
-			resolve(result ?? { rows: [], checks: [], info: {}, notes: [`the measuring process ended (exit ${code}) without a result`] });
-		});
+	return runInner({
+		cmd,
+		args,
+		marker: 'BENCH_RESULT',
+		timeoutMs: RUN_TIMEOUT_MS,
+		onTimeout: (pid) => console.log(`bench: timed out after ${RUN_TIMEOUT_MS / 60_000} min, stopping pid ${pid}`),
+		fallback: (code) => ({ rows: [], checks: [], info: {}, notes: [`the measuring process ended (exit ${code}) without a result`] }),
 	});
 }
 
@@ -113,8 +98,8 @@ async function main() {
 	const started = Date.now();
 	const n = reps();
 	const netns = !flag('no-netns');
-	let forward = () => undefined;
-	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => forward(signal));
+	// While the measuring process runs, runInner passes signals on to it (it stops what it started).
+	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => undefined);
 	process.stdout.on('error', () => undefined);
 
 	let line = installed(2);
@@ -134,7 +119,7 @@ async function main() {
 
 	const manifestFile = path.join(workDir, 'manifest.json');
 	fs.writeFileSync(manifestFile, JSON.stringify({ ...pkg, workDir, netns, reps: n, quick: QUICK, sizes: SIZES }, null, 2));
-	const result = await runInner(manifestFile, netns, (fn) => (forward = fn));
+	const result = await runBench(manifestFile, netns);
 
 	const meta = {
 		date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
