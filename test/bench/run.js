@@ -135,11 +135,15 @@ async function main() {
 
 	const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
 	const out = option('out') ?? (QUICK ? undefined : path.join(__dirname, 'LATEST.md'));
-	if (out && !flag('no-write')) {
+	// A run stopped or failed before it measured everything must not replace the last full report.
+	const complete = result.rows.length > 0 && !(result.notes ?? []).some((note) => /without a result/.test(note));
+	if (out && !flag('no-write') && complete) {
 		fs.writeFileSync(out, report.markdown(meta, result, command));
 		console.log(`\nbench: wrote ${path.relative(process.cwd(), out) || out}`);
 	} else if (QUICK) {
 		console.log('\nbench: --quick writes no LATEST.md (use --out FILE for one)');
+	} else if (!complete) {
+		console.log('\nbench: the run did not finish; no report written');
 	}
 	if (flag('keep')) console.log(`bench: kept ${workDir}`);
 	else fs.rmSync(workDir, { recursive: true, force: true });
