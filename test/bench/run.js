@@ -136,7 +136,7 @@ async function main() {
 	const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
 	const out = option('out') ?? (QUICK ? undefined : path.join(__dirname, 'LATEST.md'));
 	// A run stopped or failed before it measured everything must not replace the last full report.
-	const complete = result.rows.length > 0 && !(result.notes ?? []).some((note) => /without a result/.test(note));
+	const complete = result.rows.length > 0 && !(result.notes ?? []).some((note) => /without a result|stopped early/.test(note));
 	if (out && !flag('no-write') && complete) {
 		fs.writeFileSync(out, report.markdown(meta, result, command));
 		console.log(`\nbench: wrote ${path.relative(process.cwd(), out) || out}`);
