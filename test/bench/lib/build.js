@@ -4,7 +4,7 @@
 // it, and packed for n8n. Or, with useDist, the repo's existing dist/ packed as it is.
 const fs = require('node:fs');
 const path = require('node:path');
-const { buildAndPack, describePackage } = require('../../e2e/lib/pack');
+const { buildAndPack, packBuilt } = require('../../e2e/lib/pack');
 const { runOk } = require('../../e2e/lib/proc');
 
 const COPY_EXCLUDES = ['./node_modules', './.git', './.e2e', './*.tgz', './dist'];
@@ -35,12 +35,7 @@ async function buildForBench({ repo, workDir, useDist = false }) {
 	);
 	await runOk(bin('tsc'), ['-p', 'tsconfig.bench.json'], { cwd: pkgDir, timeoutMs: 300_000 });
 	await runOk(bin('gulp'), ['build:assets'], { cwd: pkgDir, timeoutMs: 120_000 });
-	const packed = await runOk('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', workDir], {
-		cwd: pkgDir,
-		timeoutMs: 120_000,
-	});
-	const info = JSON.parse(packed.stdout)[0];
-	return { pkgDir, tarball: path.join(workDir, info.filename), files: info.files.map((f) => f.path), ...describePackage(pkgDir) };
+	return await packBuilt(pkgDir, workDir);
 }
 
 module.exports = { buildForBench };

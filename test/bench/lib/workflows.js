@@ -6,6 +6,7 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const { CLIENT_PREFIX } = require('./ids');
+const { chain, workflowNode: node } = require('../../e2e/lib/workflows');
 
 const PORTALDUCT = 'n8n-nodes-portalduct.portalDuct';
 const TRIGGER = 'n8n-nodes-portalduct.portalDuctTrigger';
@@ -14,15 +15,6 @@ const CREDENTIALS = { portalDuctApi: { id: 'CREDENTIAL_ID', name: 'CREDENTIAL_NA
 /** n8n ids are 16 alphanumerics. */
 const benchId = (role) => `pdbench${role.replace(/[^a-zA-Z0-9]/g, '')}`.slice(0, 16).padEnd(16, '0');
 
-const node = (name, type, typeVersion, parameters, x, extra = {}) => ({
-	id: crypto.randomUUID(),
-	name,
-	type,
-	typeVersion,
-	position: [x, 0],
-	parameters,
-	...extra,
-});
 
 const start = () => node('Start', 'n8n-nodes-base.manualTrigger', 1, {}, 0);
 
@@ -42,9 +34,6 @@ const makeItems = (count) =>
 		},
 		200,
 	);
-
-const chain = (...names) =>
-	Object.fromEntries(names.slice(0, -1).map((name, i) => [name, { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] }]));
 
 /** Start -> Make items -> PortalDuct Get Balance. `options` undefined = the node's defaults. */
 function balanceWorkflow(role, { count, options, onError }) {

@@ -31,7 +31,15 @@ async function buildAndPack({ repo, workDir, useDist = false }) {
 		await runOk(bin('tsc'), ['-p', 'tsconfig.e2e.json'], { cwd: pkgDir, timeoutMs: 300_000 });
 		await runOk(bin('gulp'), ['build:assets'], { cwd: pkgDir, timeoutMs: 120_000 });
 	}
-	// --ignore-scripts: we built above; a prepack hook must not rebuild or reach the network.
+	return await packBuilt(pkgDir, workDir);
+}
+
+/**
+ * `npm pack` of an already built package folder into `workDir`; resolves
+ * `{pkgDir, tarball, files, ...describePackage(pkgDir)}`.
+ */
+async function packBuilt(pkgDir, workDir) {
+	// --ignore-scripts: already built; a prepack hook must not rebuild or reach the network.
 	const packed = await runOk('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', workDir], {
 		cwd: pkgDir,
 		timeoutMs: 120_000,
@@ -77,4 +85,4 @@ function describePackage(pkgDir) {
 	};
 }
 
-module.exports = { buildAndPack, describePackage };
+module.exports = { buildAndPack, packBuilt, describePackage };

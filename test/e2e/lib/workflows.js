@@ -87,4 +87,19 @@ function findNode(workflow, type, parameters = {}) {
 	);
 }
 
-module.exports = { fixture, examples, workflowId, prepare, nodeTypes, findNode, CREDENTIAL_TYPE };
+/** A workflow node as the editor exports it, placed at (x, 0), with a fresh id. */
+const workflowNode = (name, type, typeVersion, parameters, x, extra = {}) => ({
+	id: crypto.randomUUID(),
+	name,
+	type,
+	typeVersion,
+	position: [x, 0],
+	parameters,
+	...extra,
+});
+
+/** Connections that run the named nodes one after another, first output to first input. */
+const chain = (...names) =>
+	Object.fromEntries(names.slice(0, -1).map((name, i) => [name, { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] }]));
+
+module.exports = { fixture, examples, workflowId, prepare, nodeTypes, findNode, workflowNode, chain, CREDENTIAL_TYPE };

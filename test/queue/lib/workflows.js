@@ -2,8 +2,7 @@
 // Workflows for the queue-mode run, created over REST with fixed ids: the 50-item action workflow
 // (built here, without a Code node so nothing waits for a task runner) and the users' trigger
 // examples, bound to the credential created on main.
-const crypto = require('node:crypto');
-const { examples, prepare } = require('../../e2e/lib/workflows');
+const { chain, examples, prepare, workflowNode: node } = require('../../e2e/lib/workflows');
 
 const PORTALDUCT = 'n8n-nodes-portalduct.portalDuct';
 const TRIGGER = 'n8n-nodes-portalduct.portalDuctTrigger';
@@ -14,18 +13,6 @@ const queueId = (role) => `pdqueue${role.replace(/[^a-zA-Z0-9]/g, '')}`.slice(0,
 /** The n-th (1-based) client the sandbox is seeded with: valid v4 UUIDs, readable in logs. */
 const clientUuid = (n) => `7e57c0de-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
-const node = (name, type, typeVersion, parameters, x, extra = {}) => ({
-	id: crypto.randomUUID(),
-	name,
-	type,
-	typeVersion,
-	position: [x, 0],
-	parameters,
-	...extra,
-});
-
-const chain = (...names) =>
-	Object.fromEntries(names.slice(0, -1).map((name, i) => [name, { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] }]));
 
 /**
  * Start -> Clients (the ids as one JSON list) -> One item per client (Split Out) -> PortalDuct
