@@ -44,10 +44,13 @@ async function runOk(cmd, args, options) {
 	return result;
 }
 
-/** Starts a long-running process whose pid is the program itself (no shell in between). */
-function startBackground(cmd, args, { env, cwd, logFile }) {
+/**
+ * Starts a long-running process whose pid is the program itself (no shell in between), output
+ * appended to logFile; `uid`/`gid` run it as another user (PostgreSQL refuses root).
+ */
+function startBackground(cmd, args, { uid, gid, env, cwd, logFile }) {
 	const log = fs.openSync(logFile, 'a');
-	const child = spawn(cmd, args, { env, cwd, stdio: ['ignore', log, log] });
+	const child = spawn(cmd, args, { uid, gid, env, cwd, stdio: ['ignore', log, log] });
 	fs.closeSync(log);
 	const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
 	let alive = true;
@@ -66,10 +69,10 @@ function startBackground(cmd, args, { env, cwd, logFile }) {
 				}
 			}
 		},
-		/** SIGTERM, then SIGKILL after graceMs; also stops any child it left behind, by pid. */
-		async stop(graceMs = 20_000) {
+		/** `signal`, then SIGKILL after graceMs; also stops any child it left behind, by pid. */
+		async stop(graceMs = 20_000, signal = 'SIGTERM') {
 			const orphans = descendants(child.pid);
-			if (alive) process.kill(child.pid, 'SIGTERM');
+			if (alive) process.kill(child.pid, signal);
 			const forced = await Promise.race([exited.then(() => false), sleep(graceMs).then(() => true)]);
 			if (forced && alive) process.kill(child.pid, 'SIGKILL');
 			const exit = await exited;

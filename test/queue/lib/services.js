@@ -7,7 +7,7 @@ const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
-const { descendants, sleep, waitFor, tail } = require('../../e2e/lib/proc');
+const { startBackground, tail, waitFor } = require('../../e2e/lib/proc');
 const { userIds } = require('./system');
 
 /** Like e2e's run(), with an optional uid/gid: resolves {code, stdout, stderr, timedOut}; never rejects. */
@@ -41,45 +41,6 @@ async function runAsOk(cmd, args, options) {
 	return r;
 }
 
-/** A long-running child (no shell in between: its pid is the program's), output to logFile. */
-function startChild(cmd, args, { uid, gid, env, cwd, logFile }) {
-	const log = fs.openSync(logFile, 'a');
-	const child = spawn(cmd, args, { uid, gid, env, cwd, stdio: ['ignore', log, log] });
-	fs.closeSync(log);
-	let alive = true;
-	const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-	exited.then(() => (alive = false));
-	return {
-		pid: child.pid,
-		exited,
-		isAlive: () => alive,
-		killNow() {
-			for (const pid of [child.pid, ...descendants(child.pid)]) {
-				try {
-					process.kill(pid, 'SIGKILL');
-				} catch {
-					// gone already
-				}
-			}
-		},
-		/** `signal`, then SIGKILL after graceMs; resolves {code, signal, forced}. */
-		async stop(signal = 'SIGTERM', graceMs = 20_000) {
-			const orphans = descendants(child.pid);
-			if (alive) process.kill(child.pid, signal);
-			const forced = await Promise.race([exited.then(() => false), sleep(graceMs).then(() => true)]);
-			if (forced && alive) process.kill(child.pid, 'SIGKILL');
-			const exit = await exited;
-			for (const pid of orphans) {
-				try {
-					process.kill(pid, 'SIGKILL');
-				} catch {
-					// already gone, the normal case
-				}
-			}
-			return { ...exit, forced };
-		},
-	};
-}
 
 
 /** One RESP PING over TCP: true on +PONG. */
@@ -109,7 +70,7 @@ class Redis {
 	async start() {
 		fs.mkdirSync(this.dir, { recursive: true });
 		// No persistence, loopback only; --dir keeps anything it might write in our temp folder.
-		this.process = startChild(
+		this.process = startBackground(
 			this.bin,
 			['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--dir', this.dir],
 			{ cwd: this.dir, logFile: this.logFile },
@@ -125,7 +86,7 @@ class Redis {
 	}
 
 	stop() {
-		return this.process ? this.process.stop('SIGTERM', 10_000) : undefined;
+		return this.process ? this.process.stop(10_000, 'SIGTERM') : undefined;
 	}
 
 	logTail() {
@@ -156,7 +117,7 @@ class Postgres {
 		});
 		fs.writeFileSync(this.logFile, '');
 		fs.chownSync(this.logFile, this.user.uid, this.user.gid);
-		this.process = startChild(
+		this.process = startBackground(
 			path.join(this.bin, 'postgres'),
 			[
 				'-D', this.data,
@@ -207,7 +168,7 @@ class Postgres {
 
 	/** SIGINT is PostgreSQL's "fast" shutdown: sessions are ended, the cluster closes cleanly. */
 	stop() {
-		return this.process ? this.process.stop('SIGINT', 20_000) : undefined;
+		return this.process ? this.process.stop(20_000, 'SIGINT') : undefined;
 	}
 
 	logTail() {
@@ -225,4 +186,4 @@ function readTail(file, lines = 20) {
 
 const { freePort } = require('../../e2e/lib/inner-run');
 
-module.exports = { Redis, Postgres, freePort, runAs, startChild };
+module.exports = { Redis, Postgres, freePort, runAs, startBackground };
