@@ -238,6 +238,11 @@ async function main() {
 	n8n = new BenchN8n({ line, userFolder, port: await freePort(), brokerPort: await freePort() });
 	log(`n8n ${line.version} at ${n8n.url}, user folder ${userFolder}`);
 	await n8n.installPackage(manifest.tarball);
+	// The floor node (bare this.helpers.httpRequest) from n8n's custom folder, with a token of its own.
+	const customDir = path.join(userFolder, '.n8n', 'custom');
+	fs.mkdirSync(customDir, { recursive: true });
+	fs.copyFileSync(path.join(__dirname, 'lib', 'floor-node', 'BenchFloor.node.js'), path.join(customDir, 'BenchFloor.node.js'));
+	const floorToken = await sandboxToken();
 	await n8n.importCredentials([
 		{ ...CREDENTIAL, type: 'portalDuctApi', data: { baseUrl: sandboxInfo.url, email: sandboxInfo.login.email, password: sandboxInfo.login.password } },
 	]);
@@ -251,6 +256,9 @@ async function main() {
 		latOurs: wf.balanceWorkflow('latours', { count: L, onError: 'continueRegularOutput' }),
 		latHttp: wf.httpWorkflow('lathttp', { count: L, typeVersion: httpVersion, onError: 'continueRegularOutput' }),
 		latHttpBatch: wf.httpWorkflow('lathttpbatch', { count: L, typeVersion: httpVersion, batching: { batchSize: 10, batchInterval: 0 }, onError: 'continueRegularOutput' }),
+		floorC1: wf.floorWorkflow('floorc1', { count: R, concurrency: 1, token: floorToken }),
+		floorPool: wf.floorWorkflow('floorpool', { count: R, concurrency: pool, token: floorToken }),
+		latFloor: wf.floorWorkflow('latfloor', { count: L, concurrency: pool, token: floorToken }),
 		returnAll: wf.returnAllWorkflow('returnall', { connectionUuid: INVOICE_CONNECTION }),
 		trigger: wf.triggerWorkflow('trigger'),
 	};
@@ -277,6 +285,8 @@ async function main() {
 			n8nContender(newRow('1', 'n8n-c1', 'real n8n: PortalDuct, concurrency 1', { items: R }), { workflowId: workflows.oursC1.id, nodeName: 'PortalDuct', per: R }),
 			n8nContender(newRow('1', 'n8n-default', `real n8n: PortalDuct, default (${declared ?? '?'})`, { items: R }), { workflowId: workflows.oursDefault.id, nodeName: 'PortalDuct', per: R }),
 			n8nContender(newRow('1', 'n8n-http', `real n8n: HTTP Request ${httpVersion}, defaults`, { items: R }), { workflowId: workflows.http.id, nodeName: 'HTTP Request', per: R }),
+			n8nContender(newRow('1', 'floor-c1', 'real n8n: floor node (bare helpers.httpRequest), concurrency 1', { items: R }), { workflowId: workflows.floorC1.id, nodeName: 'Bench Floor', per: R }),
+			n8nContender(newRow('1', 'floor-pool', `real n8n: floor node (bare helpers.httpRequest), concurrency ${pool}`, { items: R }), { workflowId: workflows.floorPool.id, nodeName: 'Bench Floor', per: R }),
 		];
 		try {
 			await measure(`run 1: ${R} balance reads, 0 ms latency`, cs);
@@ -334,6 +344,15 @@ async function main() {
 				per: L,
 				warm: !limited,
 			}),
+			...(limited
+				? []
+				: [
+						n8nContender(newRow('2', 'lat-floor', `real n8n: floor node (bare helpers.httpRequest), concurrency ${pool}`, { items: L, latencyMs: sizes.latencyMs }), {
+							workflowId: workflows.latFloor.id,
+							nodeName: 'Bench Floor',
+							per: L,
+						}),
+					]),
 			axiosContender(newRow(limited ? '2b' : '2', `lat-axios${suffix}`, `raw axios, pool of ${pool}${limited ? ', limited' : ''}`, { items: L, latencyMs: sizes.latencyMs }), { op: 'balance', ids, concurrency: pool }, { warm: !limited }),
 		];
 		const open = contenders('', false);
@@ -387,6 +406,19 @@ async function main() {
 	result.info.n8nIdleRss = n8n.memory().rss;
 	const exit = await n8n.stop();
 	if (exit?.forced) note('n8n needed SIGKILL to stop');
+}
+
+/** An access token of the seeded account, for the floor node (which has no credential). */
+async function sandboxToken() {
+	const r = await fetch(`${sandboxInfo.url}/v1/login`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(sandboxInfo.login),
+	});
+	const body = await r.json();
+	const token = body.token ?? body.accessToken ?? body.access_token ?? body.data?.token;
+	if (!token) throw new Error(`the sandbox login gave no token (HTTP ${r.status})`);
+	return token;
 }
 
 async function group(name, fn) {

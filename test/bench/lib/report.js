@@ -82,6 +82,11 @@ function ratios(rows, info) {
 	add('run 1: engine c1 / raw axios sequential', ratio('engine-c1', 'axios-seq'));
 	add(`run 1: engine default / raw axios pool of ${info.pool}`, ratio('engine-default', 'axios-pool'));
 	add('run 1: speed-up c1 -> default, real n8n', ratio('n8n-c1', 'n8n-default'));
+	// The floor: what n8n's own request helper costs per request, with nothing of a real node.
+	add('run 1: real n8n floor node c1 / raw axios sequential', ratio('floor-c1', 'axios-seq'));
+	add(`run 1: real n8n floor node ${info.pool} / raw axios pool of ${info.pool}`, ratio('floor-pool', 'axios-pool'));
+	add('run 1: real n8n PortalDuct c1 / floor node c1', ratio('n8n-c1', 'floor-c1'));
+	add(`run 1: real n8n PortalDuct default / floor node ${info.pool}`, ratio('n8n-default', 'floor-pool'));
 
 	// CPU time is what other load on the machine disturbs least.
 	const cpu = (key) => by[key]?.s.m.cpuMs;
@@ -95,6 +100,7 @@ function ratios(rows, info) {
 	add('run 2: HTTP Request defaults / PortalDuct default (how much faster ours is)', speedup, '>= 2.5x', speedup === undefined ? undefined : speedup >= 2.5);
 	add('run 2: HTTP Request batching 10/0 / PortalDuct default', ratio('lat-http-batch', 'lat-ours'));
 	add(`run 2: PortalDuct default / raw axios pool of ${info.pool}`, ratio('lat-ours', 'lat-axios'));
+	add(`run 2: HTTP Request defaults / floor node ${info.pool}`, ratio('lat-http', 'lat-floor'));
 	const lim = by['lat-ours-limited'];
 	if (lim) {
 		const failed = Math.max(...lim.row.reps.map((r) => r.failed ?? Infinity));

@@ -69,6 +69,22 @@ function httpWorkflow(role, { count, typeVersion, batching, onError }) {
 	};
 }
 
+/** The floor node's type when loaded from n8n's custom folder (see floor-node/). */
+const FLOOR = 'CUSTOM.benchFloor';
+
+/** Start -> Make items -> Bench Floor (bare `this.helpers.httpRequest`, `token` fixed) at `concurrency`. */
+function floorWorkflow(role, { count, concurrency, token, onError }) {
+	const parameters = { baseUrl: 'SANDBOX_URL', token, clientUUID: '={{ $json.clientUUID }}', concurrency };
+	const under = node('Bench Floor', FLOOR, 1, parameters, 400, onError ? { onError } : {});
+	return {
+		id: benchId(role),
+		name: `bench ${role}`,
+		nodes: [start(), makeItems(count), under],
+		connections: chain('Start', 'Make items', 'Bench Floor'),
+		settings: { executionOrder: 'v1' },
+	};
+}
+
 /** Start -> PortalDuct Invoice Get Many, Return All, one connection. */
 function returnAllWorkflow(role, { connectionUuid }) {
 	const parameters = { resource: 'invoice', operation: 'getMany', connectionUuid, returnAll: true };
@@ -101,4 +117,4 @@ function latestHttpRequestVersion(n8nDir) {
 	}
 }
 
-module.exports = { balanceWorkflow, httpWorkflow, returnAllWorkflow, triggerWorkflow, latestHttpRequestVersion, benchId, PORTALDUCT, TRIGGER };
+module.exports = { balanceWorkflow, httpWorkflow, floorWorkflow, returnAllWorkflow, triggerWorkflow, latestHttpRequestVersion, benchId, PORTALDUCT, TRIGGER };
