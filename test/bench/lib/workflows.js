@@ -35,17 +35,22 @@ const makeItems = (count) =>
 		200,
 	);
 
-/** Start -> Make items -> PortalDuct Get Balance. `options` undefined = the node's defaults. */
-function balanceWorkflow(role, { count, options, onError }) {
-	const parameters = { resource: 'client', operation: 'getBalance', clientUUID: '={{ $json.clientUUID }}', ...(options ? { options } : {}) };
-	const under = node('PortalDuct', PORTALDUCT, 1, parameters, 400, { credentials: CREDENTIALS, ...(onError ? { onError } : {}) });
+/** Start -> Make items (`count` items) -> `under`, the node being measured. */
+function readsWorkflow(role, count, under) {
 	return {
 		id: benchId(role),
 		name: `bench ${role}`,
 		nodes: [start(), makeItems(count), under],
-		connections: chain('Start', 'Make items', 'PortalDuct'),
+		connections: chain('Start', 'Make items', under.name),
 		settings: { executionOrder: 'v1' },
 	};
+}
+
+/** Start -> Make items -> PortalDuct Get Balance. `options` undefined = the node's defaults. */
+function balanceWorkflow(role, { count, options, onError }) {
+	const parameters = { resource: 'client', operation: 'getBalance', clientUUID: '={{ $json.clientUUID }}', ...(options ? { options } : {}) };
+	const under = node('PortalDuct', PORTALDUCT, 1, parameters, 400, { credentials: CREDENTIALS, ...(onError ? { onError } : {}) });
+	return readsWorkflow(role, count, under);
 }
 
 /** Start -> Make items -> HTTP Request GET balance with the PortalDuct credential (predefined type). */
@@ -60,13 +65,7 @@ function httpWorkflow(role, { count, typeVersion, batching, onError }) {
 		credentials: CREDENTIALS,
 		...(onError ? { onError } : {}),
 	});
-	return {
-		id: benchId(role),
-		name: `bench ${role}`,
-		nodes: [start(), makeItems(count), under],
-		connections: chain('Start', 'Make items', 'HTTP Request'),
-		settings: { executionOrder: 'v1' },
-	};
+	return readsWorkflow(role, count, under);
 }
 
 /** The floor node's type when loaded from n8n's custom folder (see floor-node/). */
@@ -76,13 +75,7 @@ const FLOOR = 'CUSTOM.benchFloor';
 function floorWorkflow(role, { count, concurrency, token, onError }) {
 	const parameters = { baseUrl: 'SANDBOX_URL', token, clientUUID: '={{ $json.clientUUID }}', concurrency };
 	const under = node('Bench Floor', FLOOR, 1, parameters, 400, onError ? { onError } : {});
-	return {
-		id: benchId(role),
-		name: `bench ${role}`,
-		nodes: [start(), makeItems(count), under],
-		connections: chain('Start', 'Make items', 'Bench Floor'),
-		settings: { executionOrder: 'v1' },
-	};
+	return readsWorkflow(role, count, under);
 }
 
 /** Start -> PortalDuct Invoice Get Many, Return All, one connection. */
