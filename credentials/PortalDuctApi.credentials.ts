@@ -8,6 +8,7 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
+import { EXPRESSION_FIELDS, EXPRESSION_FIELDS_PROBE } from '../nodes/PortalDuct/transport/expression-fields';
 import { renewSession, sessionOwner } from '../nodes/PortalDuct/transport/session';
 import { lastRefusedToken, renewOnce, sessionIdentity } from '../nodes/PortalDuct/transport/session-keeper';
 
@@ -56,6 +57,14 @@ export class PortalDuctApi implements ICredentialType {
 			name: 'sessionOwner',
 			type: 'hidden',
 			default: '',
+		},
+		{
+			// Which of Base URL, Email and Password are expressions, worked out by n8n on every read
+			// of the credential (see transport/expression-fields.ts): '' lets the node read it once per run.
+			displayName: 'Expression Fields',
+			name: EXPRESSION_FIELDS,
+			type: 'hidden',
+			default: EXPRESSION_FIELDS_PROBE,
 		},
 		{
 			displayName: 'Base URL',
@@ -113,7 +122,9 @@ export class PortalDuctApi implements ICredentialType {
 				sessionOwner: owner,
 			};
 		});
-		return { ...session };
+		// The probe goes back as the expression it is: n8n 1.x stores the resolved credential after a
+		// login, which would otherwise freeze today's answer into it.
+		return { ...session, [EXPRESSION_FIELDS]: EXPRESSION_FIELDS_PROBE };
 	}
 
 	authenticate: IAuthenticateGeneric = {

@@ -28,6 +28,8 @@ const arg = (name) => {
 const manifest = JSON.parse(fs.readFileSync(arg('manifest'), 'utf8'));
 const { pkgDir, reps, sizes } = manifest;
 const CREDENTIAL = { id: 'PortalDuctBench1', name: 'PortalDuct bench' };
+/** Run 2 also measures our node at these concurrencies (the default is measured anyway). */
+const OTHER_CONCURRENCIES = [10, 25, 50];
 
 const result = { rows: [], notes: [], checks: [], info: {} };
 const started = Date.now();
@@ -255,10 +257,14 @@ async function main() {
 		// Run 2: items that fail (rate limit) stay items, so they can be counted.
 		latOurs: wf.balanceWorkflow('latours', { count: L, onError: 'continueRegularOutput' }),
 		latHttp: wf.httpWorkflow('lathttp', { count: L, typeVersion: httpVersion, onError: 'continueRegularOutput' }),
-		latHttpBatch: wf.httpWorkflow('lathttpbatch', { count: L, typeVersion: httpVersion, batching: { batchSize: 10, batchInterval: 0 }, onError: 'continueRegularOutput' }),
+		latHttpBatch: wf.httpWorkflow('lathttpbatch', { count: L, typeVersion: httpVersion, batching: { batchSize: 10, batchInterval: 1 }, onError: 'continueRegularOutput' }),
 		floorC1: wf.floorWorkflow('floorc1', { count: R, concurrency: 1, token: floorToken }),
 		floorPool: wf.floorWorkflow('floorpool', { count: R, concurrency: pool, token: floorToken }),
 		latFloor: wf.floorWorkflow('latfloor', { count: L, concurrency: pool, token: floorToken }),
+		// Run 2 at other concurrencies than the default: what the default was chosen from.
+		...Object.fromEntries(
+			OTHER_CONCURRENCIES.filter((c) => c !== pool).map((c) => [`latOurs${c}`, wf.balanceWorkflow(`latours${c}`, { count: L, options: { concurrency: c }, onError: 'continueRegularOutput' })]),
+		),
 		returnAll: wf.returnAllWorkflow('returnall', { connectionUuid: INVOICE_CONNECTION }),
 		trigger: wf.triggerWorkflow('trigger'),
 	};
@@ -338,12 +344,21 @@ async function main() {
 				per: L,
 				warm: !limited,
 			}),
-			n8nContender(newRow(limited ? '2b' : '2', `lat-http-batch${suffix}`, `real n8n: HTTP Request, batching 10/0 ms${limited ? ', limited' : ''}`, { items: L, latencyMs: sizes.latencyMs }), {
+			n8nContender(newRow(limited ? '2b' : '2', `lat-http-batch${suffix}`, `real n8n: HTTP Request, batching 10/1 ms${limited ? ', limited' : ''}`, { items: L, latencyMs: sizes.latencyMs }), {
 				workflowId: workflows.latHttpBatch.id,
 				nodeName: 'HTTP Request',
 				per: L,
 				warm: !limited,
 			}),
+			...(limited
+				? []
+				: OTHER_CONCURRENCIES.filter((c) => c !== pool).map((c) =>
+						n8nContender(newRow('2', `lat-ours-c${c}`, `real n8n: PortalDuct, concurrency ${c}`, { items: L, latencyMs: sizes.latencyMs }), {
+							workflowId: workflows[`latOurs${c}`].id,
+							nodeName: 'PortalDuct',
+							per: L,
+						}),
+					)),
 			...(limited
 				? []
 				: [

@@ -22,17 +22,37 @@ const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const { installed } = require('../e2e/lib/lines');
 const { runInner } = require('../e2e/lib/inner-run');
+const { parseArgs } = require('node:util');
 const { wrapInNetns } = require('../e2e/lib/netns');
 const { buildForBench } = require('./lib/build');
 const report = require('./lib/report');
 
 const REPO = path.join(__dirname, '..', '..');
 const RUN_TIMEOUT_MS = 45 * 60_000;
-const flag = (name) => process.argv.includes(`--${name}`);
-const option = (name) => {
-	const i = process.argv.indexOf(`--${name}`);
-	return i > 0 ? process.argv[i + 1] : undefined;
-};
+// Node's own parser: an unknown option or one without its value stops the run before anything starts.
+const ARGS = (() => {
+	try {
+		return parseArgs({
+			options: {
+				reps: { type: 'string' },
+				quick: { type: 'boolean' },
+				'use-dist': { type: 'boolean' },
+				'no-netns': { type: 'boolean' },
+				'no-install': { type: 'boolean' },
+				keep: { type: 'boolean' },
+				out: { type: 'string' },
+				'no-write': { type: 'boolean' },
+			},
+			strict: true,
+			allowPositionals: false,
+		}).values;
+	} catch (error) {
+		console.error(`bench: ${error.message}\nusage: npm run bench [-- --reps N] [--quick] [--use-dist] [--no-netns] [--no-install] [--keep] [--out FILE] [--no-write]`);
+		process.exit(2);
+	}
+})();
+const flag = (name) => ARGS[name] === true;
+const option = (name) => ARGS[name];
 
 const QUICK = flag('quick');
 const SIZES = QUICK
@@ -43,7 +63,10 @@ function reps() {
 	const given = option('reps');
 	if (given === undefined) return QUICK ? 1 : 5;
 	const n = Number(given);
-	if (!Number.isInteger(n) || n < 1 || n > 50) throw new Error(`--reps must be a whole number from 1 to 50, got ${given}`);
+	if (!Number.isInteger(n) || n < 1 || n > 50) {
+		console.error(`bench: --reps must be a whole number from 1 to 50, got ${given}`);
+		process.exit(2);
+	}
 	return n;
 }
 
@@ -136,7 +159,7 @@ async function main() {
 	const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
 	const out = option('out') ?? (QUICK ? undefined : path.join(__dirname, 'LATEST.md'));
 	// A run stopped or failed before it measured everything must not replace the last full report.
-	const complete = result.rows.length > 0 && !(result.notes ?? []).some((note) => /without a result|stopped early/.test(note));
+	const complete = result.rows.length > 0 && !(result.notes ?? []).some((note) => /without a result|stopped early|could not be completed/.test(note));
 	if (out && !flag('no-write') && complete) {
 		fs.writeFileSync(out, report.markdown(meta, result, command));
 		console.log(`\nbench: wrote ${path.relative(process.cwd(), out) || out}`);
@@ -145,6 +168,8 @@ async function main() {
 	} else if (!complete) {
 		console.log('\nbench: the run did not finish; no report written');
 	}
+	// Missed targets are results; a run that could not measure everything is a failure.
+	if (!complete) process.exitCode = 1;
 	if (flag('keep')) console.log(`bench: kept ${workDir}`);
 	else fs.rmSync(workDir, { recursive: true, force: true });
 }

@@ -22,7 +22,7 @@ const { prepare, workflowId, CREDENTIAL_TYPE } = require('./lib/workflows');
 // by the scenario of that name; `examples` checks every example's node types on this line.
 // ai-agent (last: it runs after everyone, with the sandbox as they left it) runs
 // examples/ai-agent-balance.json against a scripted OpenAI-compatible server of its own.
-const SCENARIOS = ['pipeline', 'onboarding', 'http-request-credential', 'status-trigger', 'trigger-load', 'invoice-sync', 'invoice-sync-daily', 'credential-test', 'node-types', 'examples', 'no-secrets', 'ai-agent'];
+const SCENARIOS = ['pipeline', 'onboarding', 'http-request-credential', 'credential-per-item', 'status-trigger', 'trigger-load', 'invoice-sync', 'invoice-sync-daily', 'credential-test', 'node-types', 'examples', 'no-secrets', 'ai-agent'];
 
 /** The base URL `npm run sandbox` listens on by default: examples name it where a URL is editable. */
 const SANDBOX_DEFAULT_URL = 'http://127.0.0.1:8787';

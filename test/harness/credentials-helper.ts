@@ -175,6 +175,9 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		return this.store.credentials(this.storedId(nodeCredentials, type));
 	}
 
+	/** Credential reads so far (getDecrypted without `raw`): what a node costs n8n's database per read. */
+	reads = 0;
+
 	/** A fresh copy of the stored data each call, with type defaults and expressions resolved. */
 	async getDecrypted(
 		additionalData: IWorkflowExecuteAdditionalData,
@@ -187,6 +190,7 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 	): Promise<ICredentialDataDecryptedObject> {
 		const stored = this.store.get(this.storedId(nodeCredentials, type)) ?? {};
 		if (raw === true) return stored;
+		this.reads++;
 		return await this.applyDefaults(additionalData, stored, type, mode, executeData, expressionResolveValues);
 	}
 

@@ -1,10 +1,10 @@
 /**
  * The PortalDuct credential as it resolves for one item, with the session to use for it.
  *
- * Resolved per item because a credential field may be an expression of the item (a Base URL that
- * picks the environment from `$json`): n8n resolves it with the item index it is given, while its
- * `httpRequestWithAuthentication` would load it again for item 0. So the transport loads it here
- * and hands the loaded copy to n8n (`credentialsDecrypted`), which also saves a second load.
+ * Read once per node run, or once per item when a credential field is an expression (a Base URL
+ * that picks the environment from `$json`): n8n resolves it with the item index it is given, while
+ * its `httpRequestWithAuthentication` would read it again for item 0. So the transport reads it
+ * here and hands the copy to n8n (`credentialsDecrypted`), which then reads nothing itself.
  */
 import {
 	NodeOperationError,
@@ -18,6 +18,7 @@ import {
 
 import { CREDENTIAL_TYPE } from '../api';
 import { normalizeBaseUrl, sessionOwner } from './session';
+import { sameForEveryItem } from './expression-fields';
 import { expiryOf, forgetRefused, keptSession, sessionIdentity } from './session-keeper';
 
 export interface ResolvedCredential {
@@ -34,25 +35,50 @@ export interface ResolvedCredential {
 
 type CredentialContext = IExecuteFunctions | IHookFunctions | ILoadOptionsFunctions;
 
-/** Per node run (the n8n context object), the credential already resolved for each item. */
-const resolvedPerRun = new WeakMap<object, Map<number, Promise<ResolvedCredential>>>();
+/** Per node run (the n8n context object): the first read, and what later items use. */
+interface RunCredentials {
+	/** The run's first read: it tells whether the credential can differ per item. */
+	first: Promise<ResolvedCredential>;
+	/** Set when the first read found no field that is an expression: every item uses it. */
+	shared?: ResolvedCredential;
+	/** Otherwise one read per item (key -1: no item, as in hooks). */
+	perItem: Map<number, Promise<ResolvedCredential>>;
+}
+
+const resolvedPerRun = new WeakMap<object, RunCredentials>();
 
 /**
- * The credential for `itemIndex`, loaded once per item of a node run however many requests the
- * item makes (a Return All of 100 pages loads it once). See `loadCredential` for what is picked.
+ * The credential for `itemIndex`. Read once per node run when none of its fields is an
+ * expression (the hidden `expressionFields` probe says so, see expression-fields.ts), else once
+ * per item however many requests the item makes (a Return All of 100 pages reads it once), so an
+ * item whose Base URL expression picks another environment goes there. Items wait for the run's
+ * first read before reading their own. See `loadCredential` for the session picked.
+ * Throws NodeOperationError when the Base URL is not an http(s) address.
  */
 export async function resolveCredential(ctx: CredentialContext, itemIndex?: number): Promise<ResolvedCredential> {
-	let perItem = resolvedPerRun.get(ctx);
-	if (!perItem) {
-		perItem = new Map();
-		resolvedPerRun.set(ctx, perItem);
-	}
 	const key = itemIndex ?? -1;
-	let resolved = perItem.get(key);
+	let run = resolvedPerRun.get(ctx);
+	if (!run) {
+		const first = loadCredential(ctx, itemIndex);
+		run = { first, perItem: new Map([[key, first]]) };
+		resolvedPerRun.set(ctx, run);
+		const started = run;
+		first.then(
+			(credential) => {
+				if (sameForEveryItem(credential.decrypted.data as ICredentialDataDecryptedObject)) started.shared = credential;
+			},
+			// A failed read (bad Base URL) is this item's error: later items read their own.
+			() => started.perItem.delete(key),
+		);
+	} else {
+		await run.first.catch(() => undefined);
+	}
+	if (run.shared) return run.shared;
+	let resolved = run.perItem.get(key);
 	if (!resolved) {
 		resolved = loadCredential(ctx, itemIndex);
+		const perItem = run.perItem;
 		perItem.set(key, resolved);
-		// A failed load (bad Base URL) is not kept: the error belongs to this call.
 		resolved.catch(() => perItem.delete(key));
 	}
 	return await resolved;

@@ -9,11 +9,7 @@ const { runOk } = require('../../e2e/lib/proc');
 
 const COPY_EXCLUDES = ['./node_modules', './.git', './.e2e', './*.tgz', './dist'];
 
-/**
- * Builds and packs; `beforePack(pkgDir)` may change the built copy first (the profiler's
- * experiment variants). Returns packBuilt's { pkgDir, tarball, ... }.
- */
-async function buildForBench({ repo, workDir, useDist = false, beforePack }) {
+async function buildForBench({ repo, workDir, useDist = false }) {
 	if (useDist) {
 		const pkg = await buildAndPack({ repo, workDir, useDist: true });
 		if (!fs.existsSync(path.join(pkg.pkgDir, 'dist', 'test', 'harness', 'index.js'))) {
@@ -39,7 +35,6 @@ async function buildForBench({ repo, workDir, useDist = false, beforePack }) {
 	);
 	await runOk(bin('tsc'), ['-p', 'tsconfig.bench.json'], { cwd: pkgDir, timeoutMs: 300_000 });
 	await runOk(bin('gulp'), ['build:assets'], { cwd: pkgDir, timeoutMs: 120_000 });
-	if (beforePack) await beforePack(pkgDir);
 	return await packBuilt(pkgDir, workDir);
 }
 
