@@ -79,12 +79,14 @@ test('the credential sends no Bearer token to a Base URL or Email it was not obt
 			node,
 			{ name: 'HTTP Request', type: 'n8n-nodes-base.httpRequest', typeVersion: 4, position: [0, 0], parameters: {} } as INode,
 		);
-		return (options.headers as IDataObject).Authorization;
+		return (options.headers as IDataObject | undefined)?.Authorization;
 	};
 	expect(await authenticate(stored)).toBe(`Bearer ${stored.accessToken}`);
 	expect(await authenticate({ ...stored, baseUrl: `${stored.baseUrl}/v1/` })).toBe(`Bearer ${stored.accessToken}`);
-	expect(await authenticate({ ...stored, baseUrl: 'http://127.0.0.1:9' })).toBe('');
-	expect(await authenticate({ ...stored, email: 'other@portalduct.test' })).toBe('');
+	// No Authorization header at all, not even an empty one.
+	expect(await authenticate({ ...stored, baseUrl: 'http://127.0.0.1:9' })).toBeUndefined();
+	expect(await authenticate({ ...stored, email: 'other@portalduct.test' })).toBeUndefined();
+	expect(await authenticate({ ...stored, baseUrl: 'not a url' })).toBeUndefined();
 });
 
 test('a Base URL that is an expression of the item: each item goes to its environment, one login each', async () => {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 import type { IDataObject } from 'n8n-workflow';
 
@@ -34,7 +34,8 @@ const changeFields = ['status', 'amount', 'currency', 'dueDate', 'paidDate'];
  */
 export function changeKeyOf(invoice: IDataObject): string {
 	const parts = [invoice.invoiceId ?? invoice.invoiceNumber, ...changeFields.map((field) => invoice[field] ?? null)];
-	return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
+	// One-shot hash (Node 20.12+; n8n 1.x needs 20.19): a fraction of createHash's cost per invoice.
+	return hash('sha256', JSON.stringify(parts), 'hex').slice(0, 32);
 }
 
 export const getManyInvoices = defineAction({
@@ -92,16 +93,15 @@ export const getManyInvoices = defineAction({
 			limit: input.limit,
 			itemIndex,
 		});
-		// Each invoice says which connection it came from, so merged lists stay traceable.
-		const traced = invoices.map(
-			(invoice): IDataObject => ({
-				...invoice,
-				connection_uuid: invoice.connection_uuid ?? input.connectionUuid,
-				changeKey: changeKeyOf(invoice),
-			}),
-		);
-		if (!input.simplify) return traced;
-		return traced.map((invoice) => {
+		// Each invoice says which connection it came from, so merged lists stay traceable. Set on
+		// the parsed records themselves (this walk's own objects): a copy of each would double
+		// the memory and time of a Return All of 10,000.
+		for (const invoice of invoices) {
+			invoice.connection_uuid ??= input.connectionUuid;
+			invoice.changeKey = changeKeyOf(invoice);
+		}
+		if (!input.simplify) return invoices;
+		return invoices.map((invoice) => {
 			const simple: IDataObject = {};
 			for (const field of simplifiedFields) {
 				if (invoice[field] !== undefined) simple[field] = invoice[field];
