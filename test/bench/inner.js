@@ -29,7 +29,9 @@ const manifest = JSON.parse(fs.readFileSync(arg('manifest'), 'utf8'));
 const { pkgDir, reps, sizes } = manifest;
 const CREDENTIAL = { id: 'PortalDuctBench1', name: 'PortalDuct bench' };
 /** Run 2 also measures our node at these concurrencies (the default is measured anyway). */
-const OTHER_CONCURRENCIES = [10, 25, 50];
+const OTHER_CONCURRENCIES = [10, 25, 50, 100];
+/** The node's own maximum of Options > Concurrency (runLimits.maxConcurrency). */
+const MAX_CONCURRENCY = 100;
 
 const result = { rows: [], notes: [], checks: [], info: {} };
 const started = Date.now();
@@ -156,13 +158,13 @@ function engineContender(row, { parameters, rows }) {
 }
 
 /** warm false: the worker only logs in before its first rep (for runs where a warm-up rep costs a lot). */
-function axiosContender(row, job, { warm = true } = {}) {
+/** `execPath` defaults to the n8n line's Node, so raw axios and real n8n run on the same Node. */
+function axiosContender(row, job, { warm = true, execPath } = {}) {
 	let w;
 	return {
 		row,
 		async warmup() {
-			// Node of the n8n line, so raw axios and real n8n run on the same Node.
-			w = worker('axios-worker.js', { name: `axios ${row.key}`, execPath: line.node });
+			w = worker('axios-worker.js', { name: `axios ${row.key}`, execPath: execPath ?? line.node });
 			await w.call('setup', { baseUrl: sandboxInfo.url, login: sandboxInfo.login, ...job }, 60_000);
 			if (warm) await w.call('rep', {}, 600_000);
 		},
@@ -305,7 +307,8 @@ async function main() {
 	// lifetime, so the sandbox adds latency until the run spans several lifetimes.
 	await group('run 4', async () => {
 		const lifetime = sizes.tokenLifetimeSeconds;
-		const latency = sizes.tokenLatencyMs;
+		// Enough latency for the reads at the default concurrency to span about 3 lifetimes.
+		const latency = Math.max(sizes.tokenLatencyMs, Math.ceil((3 * lifetime * 1000 * pool) / R));
 		await sandbox.call('settings', { tokenLifetimeSeconds: lifetime, latencyMs: latency });
 		try {
 			await measure(`run 4: ${R} balance reads, token lifetime ${lifetime} s, ${latency} ms latency`, [
@@ -350,6 +353,17 @@ async function main() {
 				per: L,
 				warm: !limited,
 			}),
+			// Under the limit, the most in flight the option allows too (when that is not the default).
+			...(limited && workflows[`latOurs${MAX_CONCURRENCY}`]
+				? [
+						n8nContender(newRow('2b', `lat-ours-c${MAX_CONCURRENCY}-limited`, `real n8n: PortalDuct, concurrency ${MAX_CONCURRENCY}, limited`, { items: L, latencyMs: sizes.latencyMs }), {
+							workflowId: workflows[`latOurs${MAX_CONCURRENCY}`].id,
+							nodeName: 'PortalDuct',
+							per: L,
+							warm: false,
+						}),
+					]
+				: []),
 			...(limited
 				? []
 				: OTHER_CONCURRENCIES.filter((c) => c !== pool).map((c) =>
@@ -400,6 +414,12 @@ async function main() {
 				connectionUuid: INVOICE_CONNECTION,
 				pageSize: 100,
 			}),
+			// The engine harness runs on the repo's Node: its baseline is raw axios on that Node.
+			axiosContender(newRow('3', 'all-axios-engine-node', `raw axios paging, 100 a page, sequential, on Node ${process.versions.node} (the engine's)`, { items: sizes.invoices, pages }), {
+				op: 'pages',
+				connectionUuid: INVOICE_CONNECTION,
+				pageSize: 100,
+			}, { execPath: process.execPath }),
 			n8nContender(newRow('3', 'all-n8n', 'real n8n: PortalDuct Return All', { items: sizes.invoices, pages }), {
 				workflowId: workflows.returnAll.id,
 				nodeName: 'PortalDuct',

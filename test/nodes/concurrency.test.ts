@@ -9,6 +9,7 @@ import type { Sandbox } from '../sandbox';
 import { seedCustomerAndClient } from '../sandbox/fixtures';
 import { closeHarness, world, type World } from '../support/fixture';
 import { CREDENTIAL_ID, uuid } from '../support/workflows';
+import { runLimits } from '../../nodes/PortalDuct/transport/run-state';
 
 let w: World | undefined;
 afterEach(async () => {
@@ -63,12 +64,12 @@ test('the default concurrency is bounded too, and Concurrency 1 sends one reques
 	const { world: created, clientUUID } = await clientWorld();
 	w = created;
 	w.sandbox.control.updateSettings({ latencyMs: 20 });
-	const rows = Array.from({ length: 30 }, () => ({ clientUUID }));
+	const rows = Array.from({ length: runLimits.defaultConcurrency + 30 }, () => ({ clientUUID }));
 	w.sandbox.control.resetStats();
-	expect((await w.act(balance(), { rows })).json('PortalDuct')).toHaveLength(30);
-	expect(w.sandbox.control.stats().inFlightMax).toBeLessThanOrEqual(10);
+	expect((await w.act(balance(), { rows })).json('PortalDuct')).toHaveLength(rows.length);
+	expect(w.sandbox.control.stats().inFlightMax).toBeLessThanOrEqual(runLimits.defaultConcurrency);
 	w.sandbox.control.resetStats();
-	expect((await w.act(balance({ concurrency: 1 }), { rows })).json('PortalDuct')).toHaveLength(30);
+	expect((await w.act(balance({ concurrency: 1 }), { rows })).json('PortalDuct')).toHaveLength(rows.length);
 	expect(w.sandbox.control.stats().inFlightMax).toBe(1);
 });
 
@@ -122,7 +123,7 @@ test('an option out of range is refused before any request, naming the option', 
 	w = created;
 	w.sandbox.control.resetStats();
 	const run = await w.act(balance({ concurrency: 0 }), { rows: [{ clientUUID }] });
-	expect(run.error?.message).toBe('Item 0: "Options > Concurrency" must be a whole number from 1 to 50, but it is the number 0');
+	expect(run.error?.message).toBe(`Item 0: "Options > Concurrency" must be a whole number from 1 to ${runLimits.maxConcurrency}, but it is the number 0`);
 	expect(w.sandbox.control.stats().requestsTotal).toBe(0);
 });
 
@@ -203,6 +204,24 @@ test('a 429 holds back every request of the run until its Retry-After has passed
 	expect(log.filter((entry) => entry.status === 200)).toHaveLength(20);
 });
 
+test('a rate limit far below the concurrency (40 in flight, 8 requests/s): every item succeeds, one login', async () => {
+	const { world: created, clientUUID } = await clientWorld();
+	w = created;
+	w.sandbox.control.updateSettings({ rateLimitPerSecond: 8 });
+	w.sandbox.control.resetStats();
+	const rows = Array.from({ length: 40 }, () => ({ clientUUID }));
+	const run = await w.act(balance({ concurrency: 40 }), { rows, onError: 'continueRegularOutput' });
+	expect(run.error).toBeUndefined();
+	const out = run.json('PortalDuct');
+	expect(out.filter((item) => item.error !== undefined)).toEqual([]);
+	expect(out.map((item) => item.clientUUID)).toEqual(rows.map((row) => row.clientUUID));
+	const stats = w.sandbox.control.stats();
+	// Most of the 40 met 429 more than 5 times in all: only 429s while nobody got through count.
+	expect(stats.rateLimited).toBeGreaterThan(40);
+	expect(stats.logins).toBe(0);
+	expect(stats.requests['GET /v1/getClientBalance/:clientUUID'] ?? stats.requestsTotal).toBeGreaterThanOrEqual(40);
+});
+
 describe('deadlines', () => {
 	test('a read that never gets an answer times out after the Timeout option and is tried again', async () => {
 		const { world: created, clientUUID } = await clientWorld();
@@ -255,7 +274,6 @@ describe('deadlines', () => {
 });
 
 test('the Options defaults the editor shows are the ones the node runs with', async () => {
-	const { runLimits } = await import('../../nodes/PortalDuct/transport/run-state');
 	const { runOptionsField } = await import('../../nodes/PortalDuct/run-options');
 	const defaults = Object.fromEntries((runOptionsField.options as unknown as IDataObject[]).map((o) => [o.name, o.default]));
 	expect(defaults).toEqual({ concurrency: runLimits.defaultConcurrency, timeout: runLimits.defaultTimeoutMs });

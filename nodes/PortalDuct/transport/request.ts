@@ -19,7 +19,7 @@ import {
 
 import { CREDENTIAL_TYPE, readErrorBody } from '../api';
 import { adoptKeptSession, afterTokenRefused, resolveCredential, type ResolvedCredential } from './credential';
-import { endRunFor, pauseFor, runEndedFor, runOptions, waitOutPause } from './run-state';
+import { answeredCount, endRunFor, noteAnswered, pauseFor, runEndedFor, runOptions, waitOutPause } from './run-state';
 import { networkWords } from './network-words';
 import { isSessionMessage, SESSION_ERROR_NAME, SESSION_HINT } from './session';
 
@@ -55,11 +55,14 @@ export interface PortalDuctAnswer {
 
 /**
  * Bounds, so a run never loops: a read is tried at most 4 times (3 back-offs, 4.25 s in all), a
- * create resent once, a 429 waited out at most 4 times (Retry-After capped at 60 s). With the
+ * create resent once. A 429 is waited out (Retry-After capped at 60 s) and fails the request after
+ * 5 in a row during which no other request of the account got an answer; while others do, the
+ * limit is being shared, not refusing, and the request keeps its turn, up to 50 429s. With the
  * Timeout option T per try, a PortalDuct that stops answering fails the run within 4 x T + 5 s.
  */
 export const retryPolicy = {
 	rateLimitedTries: 5,
+	maxRateLimited: 50,
 	maxRetryAfterSeconds: 60,
 	readBackoffMs: [250, 1000, 3000],
 	createResends: 1,
@@ -233,7 +236,10 @@ export async function portalDuctRequest(
 ): Promise<PortalDuctAnswer> {
 	const credential = await resolveCredential(this, call.itemIndex);
 	let tries = 0;
+	/** 429s in a row with no answer to any request of the account in between; and all 429s. */
 	let rateLimited = 0;
+	let rateLimitedInAll = 0;
+	let answeredAtLast429 = answeredCount(credential.identity);
 	let transient = 0;
 	let answerLost = false;
 	let refusedTokens = 0;
@@ -246,6 +252,7 @@ export async function portalDuctRequest(
 		adoptKeptSession(credential);
 		tries++;
 		const { answer, failure } = await sendOnce(this, credential, call);
+		if (answer || (failure?.status !== undefined && failure.status !== 429)) noteAnswered(credential.identity);
 		if (answer) {
 			if (typeof answer.body === 'string' && answer.body.trim() !== '') {
 				throw new NodeApiError(this.getNode(), { message: 'not JSON' } as JsonObject, {
@@ -275,10 +282,15 @@ export async function portalDuctRequest(
 		if (f.status === 409 && call.resend === 'create' && answerLost) {
 			return { status: 409, body: f.body, landedEarlier: true };
 		}
-		if (f.status === 429 && rateLimited < retryPolicy.rateLimitedTries - 1) {
-			pauseFor(credential.identity, retryAfterMs(f.headers, rateLimited));
-			rateLimited++;
-			continue;
+		if (f.status === 429) {
+			const answeredNow = answeredCount(credential.identity);
+			rateLimited = answeredNow > answeredAtLast429 ? 1 : rateLimited + 1;
+			answeredAtLast429 = answeredNow;
+			rateLimitedInAll++;
+			if (rateLimited < retryPolicy.rateLimitedTries && rateLimitedInAll < retryPolicy.maxRateLimited) {
+				pauseFor(credential.identity, retryAfterMs(f.headers, rateLimited - 1));
+				continue;
+			}
 		}
 		if (isTransient(f)) {
 			const allowed =

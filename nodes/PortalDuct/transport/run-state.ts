@@ -17,8 +17,8 @@ export interface RunOptions {
 
 /** Defaults and bounds of the node's Options (the README says why these numbers). */
 export const runLimits = {
-	defaultConcurrency: 10,
-	maxConcurrency: 50,
+	defaultConcurrency: 50,
+	maxConcurrency: 100,
 	defaultTimeoutMs: 30_000,
 	minTimeoutMs: 1_000,
 	maxTimeoutMs: 300_000,
@@ -87,4 +87,21 @@ export async function waitOutPause(identity: string): Promise<void> {
 		}
 		await sleep(left);
 	}
+}
+
+/** identity -> answers PortalDuct gave (anything but a 429) in this process so far. */
+const answered = new Map<string, number>();
+
+/** Counts an answer of PortalDuct to a request of `identity` that was not a 429. */
+export function noteAnswered(identity: string): void {
+	answered.set(identity, (answered.get(identity) ?? 0) + 1);
+}
+
+/**
+ * How many answers `identity` has had so far: a request that meets 429 again compares this with
+ * what it was at its last 429, to tell a limit being shared (others got through) from one that
+ * lets nothing through.
+ */
+export function answeredCount(identity: string): number {
+	return answered.get(identity) ?? 0;
 }
