@@ -20,7 +20,7 @@ export const runOptionsField: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: runLimits.maxConcurrency },
 			// runLimits.defaultConcurrency, written out: n8n's linter wants a literal default.
-			default: 50,
+			default: 100,
 			description:
 				'How many requests to PortalDuct may be in flight at once. Output order stays the input order. 1 sends one item after another.',
 		},

@@ -29,9 +29,9 @@ const manifest = JSON.parse(fs.readFileSync(arg('manifest'), 'utf8'));
 const { pkgDir, reps, sizes } = manifest;
 const CREDENTIAL = { id: 'PortalDuctBench1', name: 'PortalDuct bench' };
 /** Run 2 also measures our node at these concurrencies (the default is measured anyway). */
-const OTHER_CONCURRENCIES = [10, 25, 50, 100];
+const OTHER_CONCURRENCIES = [10, 25, 50, 100, 200];
 /** The node's own maximum of Options > Concurrency (runLimits.maxConcurrency). */
-const MAX_CONCURRENCY = 100;
+const MAX_CONCURRENCY = 200;
 
 const result = { rows: [], notes: [], checks: [], info: {} };
 const started = Date.now();
@@ -270,6 +270,8 @@ async function main() {
 		returnAll: wf.returnAllWorkflow('returnall', { connectionUuid: INVOICE_CONNECTION }),
 		trigger: wf.triggerWorkflow('trigger'),
 	};
+	const ids = Object.values(workflows).map((w) => w.id);
+	if (new Set(ids).size !== ids.length) throw new Error(`two bench workflows share an id: ${ids.join(', ')}`);
 	const prepared = Object.values(workflows).map((w) => prepare(w, { id: w.id, credential: CREDENTIAL, sandboxUrl: sandboxInfo.url }));
 	await n8n.importWorkflows(prepared);
 	await n8n.activate(workflows.trigger.id);

@@ -55,7 +55,7 @@ function options() {
 			items: whole('items', values.items, 1, 10_000),
 			reps: whole('reps', values.reps, 1, 50),
 			// The node's own bounds for Options > Concurrency.
-			concurrency: whole('concurrency', values.concurrency, 1, 50),
+			concurrency: whole('concurrency', values.concurrency, 1, 200),
 			perItemCredential: values['per-item-credential'],
 		};
 	} catch (error) {

@@ -17,8 +17,8 @@ export interface RunOptions {
 
 /** Defaults and bounds of the node's Options (the README says why these numbers). */
 export const runLimits = {
-	defaultConcurrency: 50,
-	maxConcurrency: 100,
+	defaultConcurrency: 100,
+	maxConcurrency: 200,
 	defaultTimeoutMs: 30_000,
 	minTimeoutMs: 1_000,
 	maxTimeoutMs: 300_000,

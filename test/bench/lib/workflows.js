@@ -6,14 +6,14 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const { CLIENT_PREFIX } = require('./ids');
-const { chain, workflowNode: node } = require('../../e2e/lib/workflows');
+const { chain, workflowId, workflowNode: node } = require('../../e2e/lib/workflows');
 
 const PORTALDUCT = 'n8n-nodes-portalduct.portalDuct';
 const TRIGGER = 'n8n-nodes-portalduct.portalDuctTrigger';
 const CREDENTIALS = { portalDuctApi: { id: 'CREDENTIAL_ID', name: 'CREDENTIAL_NAME' } };
 
-/** n8n ids are 16 alphanumerics. */
-const benchId = (role) => `pdbench${role.replace(/[^a-zA-Z0-9]/g, '')}`.slice(0, 16).padEnd(16, '0');
+/** n8n's 16-character workflow id of a role: the e2e's, so two roles never share one (a long role ends in a hash). */
+const benchId = (role) => workflowId(`bench${role}`);
 
 
 const start = () => node('Start', 'n8n-nodes-base.manualTrigger', 1, {}, 0);
