@@ -83,12 +83,13 @@ export async function fetchInvoicePages(ctx: PortalDuctContext, walk: PageWalk):
 		if (typeof read === 'string') {
 			throw fail(`PortalDuct's invoice page was not understood: ${read}`, 'Check that the Base URL points at the PortalDuct API.');
 		}
-		const fresh = read.invoices.filter((record) => {
-			const key = recordKey(record);
-			if (seen.has(key)) return false;
-			seen.add(key);
-			return true;
-		});
+		const fresh: IDataObject[] = [];
+		for (const record of read.invoices) {
+			// One lookup per record: the set grows only for a record not seen before.
+			const before = seen.size;
+			seen.add(recordKey(record));
+			if (seen.size > before) fresh.push(record);
+		}
 		if (read.invoices.length > 0 && fresh.length === 0) {
 			throw fail(
 				`PortalDuct answered page ${page} of ${where} with the same invoices as before (sent ${invoicePaging.page}=${page}, ${invoicePaging.pageSize}=${pageSize}): it seems to ignore the paging parameters, so not every invoice can be had`,
