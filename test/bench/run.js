@@ -9,7 +9,7 @@
 //   npm run bench [-- --reps N] [--quick] [--use-dist] [--no-netns] [--no-install] [--keep] [--out FILE] [--no-write]
 //
 // --reps N      repetitions per row (default 5; 1 with --quick); the median is shown
-// --quick       small sizes and 1 rep: a smoke run of every row (~4 min); writes no LATEST.md unless --out
+// --quick       small sizes and 1 rep: a smoke run of every row (about 2 min); writes no LATEST.md unless --out
 // --use-dist    measure the repo's existing dist/ (after `npm run build`) instead of a private build
 // --no-netns    run without a network namespace (when not root); n8n is still told loopback only
 // --no-install  fail instead of installing a missing n8n 2.41.1
