@@ -133,14 +133,16 @@ export class PortalDuctApi implements ICredentialType {
 	 * n8n's generic header expression, which n8n evaluates through its expression engine on every
 	 * request (about 40 µs each in real n8n, `npm run bench:profile`); this is a plain call.
 	 */
-	async authenticate(
+	// A field, not a method: n8n copies the credential's own fields into the types the editor reads,
+	// and the HTTP Request node offers only credentials whose copy has `authenticate`.
+	authenticate = async (
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
-	): Promise<IHttpRequestOptions> {
+	): Promise<IHttpRequestOptions> => {
 		const token = String(credentials.accessToken ?? '');
 		if (token === '' || credentials.sessionOwner !== ownerOrNone(credentials)) return requestOptions;
 		return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: `Bearer ${token}` } };
-	}
+	};
 
 	// Reading the webhook registration proves login and token; "none registered" (404) is fine.
 	test: ICredentialTestRequest = {
