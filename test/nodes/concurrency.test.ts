@@ -148,6 +148,25 @@ describe('one renewal for many', () => {
 		expect(stats.unauthorized).toBeLessThanOrEqual(10);
 	});
 
+	test('40 requests refused with the same expired token read the stored credential once together, not once each', async () => {
+		const { world: created, clientUUID } = await clientWorld();
+		w = created;
+		w.sandbox.control.updateSettings({ latencyMs: 20 });
+		expireIssuedTokens(w.sandbox);
+		w.sandbox.control.resetStats();
+		const reads = w.harness.credentialsHelper.reads;
+		const rows = Array.from({ length: 80 }, () => ({ clientUUID }));
+		const run = await w.act(balance({ concurrency: 40 }), { rows });
+		expect(run.error).toBeUndefined();
+		expect(run.json('PortalDuct')).toHaveLength(80);
+		const stats = w.sandbox.control.stats();
+		expect(stats.unauthorized).toBeGreaterThan(10);
+		expect(stats.refreshes + stats.logins).toBe(1);
+		// The run's own read, then one check of the stored session (read, short wait, read again)
+		// shared by every request that met the refused token.
+		expect(w.harness.credentialsHelper.reads - reads).toBeLessThanOrEqual(3);
+	});
+
 	test('a first run on a new credential at concurrency 10 logs in once', async () => {
 		w = await world({ latencyMs: 20 });
 		const { clientUUID } = seedCustomerAndClient(w.sandbox);

@@ -139,10 +139,51 @@ export function adoptKeptSession(credential: ResolvedCredential): void {
 const SESSION_FIELDS = ['accessToken', 'refreshToken', 'sessionExpiry', 'sessionOwner'] as const;
 
 /**
+ * Checks of the stored session under way, per identity and refused token: requests refused with
+ * the same token (every request in flight when it expired) share one check, so a token expiring
+ * under 100 requests in flight costs two credential reads, not two hundred.
+ */
+const storedChecks = new Map<string, Promise<ICredentialDataDecryptedObject | undefined>>();
+
+/**
+ * The session stored in n8n if another process stored one since `refused` (read again, not from
+ * this run's copy): read at once, and once more after a moment's wait, since another process that
+ * just renewed (and so ended this token, on an account with one session at a time) stores its
+ * session right after. Undefined when none is newer.
+ */
+function storedSessionSince(
+	ctx: CredentialContext,
+	identity: string,
+	refused: string,
+	itemIndex?: number,
+): Promise<ICredentialDataDecryptedObject | undefined> {
+	const key = `${identity}|${refused}`;
+	let check = storedChecks.get(key);
+	if (!check) {
+		const newer = async () => {
+			const stored = (await loadCredential(ctx, itemIndex)).decrypted.data as ICredentialDataDecryptedObject;
+			return stored.accessToken && stored.accessToken !== refused ? stored : undefined;
+		};
+		check = (async () => {
+			const now = await newer();
+			if (now) return now;
+			await sleep(100 + Math.random() * 200);
+			return await newer();
+		})();
+		storedChecks.set(key, check);
+		const done = check;
+		void done.finally(() => {
+			if (storedChecks.get(key) === done) storedChecks.delete(key);
+		}).catch(() => undefined);
+	}
+	return check;
+}
+
+/**
  * After PortalDuct refused the token (401): takes the session stored in n8n when another process
- * renewed it meanwhile (read again, not from this run's copy), so two processes sharing an
- * account do not end each other's sessions by renewing in turn; otherwise clears the token, so the
- * next send makes n8n run the credential's renewal (one per identity in this process).
+ * renewed it meanwhile, so two processes sharing an account do not end each other's sessions by
+ * renewing in turn; otherwise clears the token, so the next send makes n8n run the credential's
+ * renewal (one per identity in this process).
  */
 export async function afterTokenRefused(
 	ctx: CredentialContext,
@@ -151,21 +192,13 @@ export async function afterTokenRefused(
 ): Promise<void> {
 	const data = credential.decrypted.data as ICredentialDataDecryptedObject;
 	const refused = String(data.accessToken ?? '');
-	const storedSince = async () => {
-		const stored = (await loadCredential(ctx, itemIndex)).decrypted.data as ICredentialDataDecryptedObject;
-		return stored.accessToken && stored.accessToken !== refused ? stored : undefined;
-	};
-	// A moment's wait before renewing: another process that just renewed (and so ended this
-	// token, on an account with one session at a time) has then stored its session to share.
-	let stored = await storedSince();
-	if (!stored) {
-		await sleep(100 + Math.random() * 200);
-		stored = await storedSince();
-	}
+	// Another request of this run may have taken a newer session already: nothing to check then.
+	if (refused === '') return;
+	const stored = await storedSessionSince(ctx, credential.identity, refused, itemIndex);
 	if (stored) {
-		for (const field of SESSION_FIELDS) data[field] = stored[field];
+		if (data.accessToken === refused) for (const field of SESSION_FIELDS) data[field] = stored[field];
 		return;
 	}
 	forgetRefused(credential.identity, refused);
-	data.accessToken = '';
+	if (data.accessToken === refused) data.accessToken = '';
 }
