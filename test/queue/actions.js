@@ -126,8 +126,8 @@ module.exports = {
 
 		const settings = (patch) => sandbox.client.call('PATCH', '/_sandbox/settings', patch);
 		const reset = () => sandbox.client.call('POST', '/_sandbox/stats/reset');
-		// Latency keeps each run going over several token lifetimes (10 rounds of 5 requests).
-		await settings({ tokenLifetimeSeconds: 1, latencyMs: 50 });
+		// Latency keeps each run going over 2 token lifetimes and more (10 rounds of 5 requests, 250 ms each).
+		await settings({ tokenLifetimeSeconds: 1, latencyMs: 250 });
 		try {
 			await reset();
 			await t.check(`2. four ${n}-item runs at once across both workers with a 1 s token: 0 failed items, renewals <= one per expiry per worker`, () =>

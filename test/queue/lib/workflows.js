@@ -25,7 +25,9 @@ function balanceWorkflow({ count, credential }) {
 		'PortalDuct',
 		PORTALDUCT,
 		1,
-		{ resource: 'client', operation: 'getBalance', clientUUID: '={{ $json.clientUUID }}' },
+		// 5 in flight: with the sandbox's latency, a run takes rounds that outlast a 1 s token
+		// whatever the node's default (at 100 in flight 50 items would go out in one round).
+		{ resource: 'client', operation: 'getBalance', clientUUID: '={{ $json.clientUUID }}', options: { concurrency: 5 } },
 		600,
 		{ credentials: { portalDuctApi: { id: credential.id, name: credential.name } }, onError: 'continueRegularOutput' },
 	);
