@@ -241,6 +241,58 @@ test('a rate limit far below the concurrency (40 in flight, 8 requests/s): every
 	expect(stats.requests['GET /v1/getClientBalance/:clientUUID'] ?? stats.requestsTotal).toBeGreaterThanOrEqual(40);
 });
 
+describe('a renewal PortalDuct cannot serve just now', () => {
+	test.each([
+		['a refresh answered 429 (Retry-After 1)', '/v1/refreshToken', 429],
+		['a refresh answered 503', '/v1/refreshToken', 503],
+	])('%s is waited out and tried again: every item succeeds', async (_label, path, status) => {
+		const { world: created, clientUUID } = await clientWorld();
+		w = created;
+		w.sandbox.control.updateSettings({ latencyMs: 10 });
+		expireIssuedTokens(w.sandbox);
+		w.sandbox.control.injectFault({ path, count: 1, kind: 'status', status, ...(status === 429 ? { retryAfterSeconds: 1 } : {}) });
+		w.sandbox.control.resetStats();
+		const rows = Array.from({ length: 30 }, () => ({ clientUUID }));
+		const run = await w.act(balance({ concurrency: 10 }), { rows, continueOnFail: true });
+		expect(run.error).toBeUndefined();
+		expect(run.json('PortalDuct').filter((item) => item.error !== undefined)).toEqual([]);
+		const renewals = w.sandbox.control.log().filter((entry) => entry.path === path).map((entry) => entry.status);
+		expect(renewals).toEqual([status, 200]);
+		// The refresh token was kept for the second try: no login needed.
+		expect(w.sandbox.control.stats().logins).toBe(0);
+	});
+
+	test('a login answered 503, then 429: waited out, one login, every item succeeds', async () => {
+		const { world: created, clientUUID } = await clientWorld();
+		w = created;
+		w.harness.credentials.set(CREDENTIAL_ID, 'portalDuctApi', { ...w.storedCredential(), accessToken: '', refreshToken: '', password: w.sandbox.login.password });
+		w.sandbox.control.revokeTokens();
+		w.sandbox.control.injectFault({ path: '/v1/login', count: 1, kind: 'status', status: 503 });
+		w.sandbox.control.injectFault({ path: '/v1/login', count: 1, kind: 'status', status: 429, retryAfterSeconds: 1 });
+		w.sandbox.control.resetStats();
+		const rows = Array.from({ length: 20 }, () => ({ clientUUID }));
+		const run = await w.act(balance({ concurrency: 10 }), { rows, continueOnFail: true });
+		expect(run.json('PortalDuct').filter((item) => item.error !== undefined)).toEqual([]);
+		const logins = w.sandbox.control.log().filter((entry) => entry.path === '/v1/login').map((entry) => entry.status);
+		expect(logins).toEqual([503, 429, 200]);
+	});
+});
+
+test('a PortalDuct that answers 429 to everything ends the run: the first item fails after 5 rounds, the rest unsent', async () => {
+	const { world: created, clientUUID } = await clientWorld();
+	w = created;
+	w.sandbox.control.injectFault({ path: '/v1/getClientBalance/', count: 1000, kind: 'status', status: 429, retryAfterSeconds: 0 });
+	w.sandbox.control.resetStats();
+	const rows = Array.from({ length: 40 }, () => ({ clientUUID }));
+	const run = await w.act(balance({ concurrency: 4 }), { rows, continueOnFail: true });
+	const out = run.json('PortalDuct');
+	expect(out).toHaveLength(40);
+	expect(new Set(out.map((item) => item.error))).toEqual(new Set([expect.stringMatching(/^PortalDuct is rate limiting requests \(after 5 tries\)/)]));
+	expect(out[0].errorDescription).toMatch(/Lower Options > Concurrency/);
+	// At most the 4 lanes' 5 tries each reached PortalDuct; the other items were never sent.
+	expect(w.sandbox.control.stats().rateLimited).toBeLessThanOrEqual(20);
+});
+
 describe('deadlines', () => {
 	test('a read that never gets an answer times out after the Timeout option and is tried again', async () => {
 		const { world: created, clientUUID } = await clientWorld();

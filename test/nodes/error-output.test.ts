@@ -122,7 +122,7 @@ const cases: Case[] = [
 		params: () => ({ resource: 'auth', operation: 'getToken' }),
 		rows: () => [{}, {}],
 		good: [1],
-		failures: { 0: { message: /PortalDuct (login for .* failed|refused the login)/ } },
+		failures: { 0: { message: /PortalDuct (login for .* failed|refused the login|could not log in .* just now: HTTP 500)/ } },
 		faults: () => w.sandbox.control.injectFault({ method: 'POST', path: '/v1/login', count: 1, kind: 'status', status: 500 }),
 	},
 	{

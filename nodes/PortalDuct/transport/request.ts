@@ -21,7 +21,7 @@ import { CREDENTIAL_TYPE, readErrorBody } from '../api';
 import { adoptKeptSession, afterTokenRefused, resolveCredential, type ResolvedCredential } from './credential';
 import { answeredCount, endRunFor, noteAnswered, pauseFor, runEndedFor, runOptions, waitOutPause } from './run-state';
 import { networkWords } from './network-words';
-import { isSessionMessage, SESSION_ERROR_NAME, SESSION_HINT } from './session';
+import { isSessionMessage, renewalUnavailableStatus, SESSION_ERROR_NAME, SESSION_HINT } from './session';
 
 export type PortalDuctContext = IExecuteFunctions | IHookFunctions | ILoadOptionsFunctions;
 
@@ -76,6 +76,8 @@ interface Failure {
 	body?: unknown;
 	network?: string;
 	sessionMessage?: string;
+	/** The login or refresh before the request got a 429 or 5xx: the request itself was not sent. */
+	renewal?: boolean;
 }
 
 /** Finds what went wrong in whatever n8n wrapped around the HTTP error (NodeApiError -> AxiosError). */
@@ -87,6 +89,10 @@ function describeFailure(error: unknown): Failure {
 		seen.add(current);
 		if (current.name === SESSION_ERROR_NAME || isSessionMessage(current.message)) {
 			return { sessionMessage: current.message as string };
+		}
+		const renewalStatus = renewalUnavailableStatus(current);
+		if (renewalStatus !== undefined) {
+			return { status: renewalStatus, headers: { 'retry-after': current.retryAfter }, body: { message: current.message }, renewal: true };
 		}
 		const response = current.response as IDataObject | undefined;
 		if (response && typeof response.status === 'number' && failure.status === undefined) {
@@ -166,7 +172,7 @@ function toError(
 	const hints: Record<number, [string, string]> = {
 		400: [`PortalDuct rejected the request${detail}`, 'Check the fields of this item.'],
 		401: [
-			`PortalDuct refused the token even after logging in again${detail}`,
+			`PortalDuct refused the token even after renewing the session${detail}`,
 			'Check the PortalDuct credential: email, password, and that its Base URL is the environment (sandbox or production) of this account.',
 		],
 		403: [
@@ -184,7 +190,7 @@ function toError(
 		422: [`PortalDuct could not process the request${detail}`, 'Check the fields of this item.'],
 		429: [
 			`PortalDuct is rate limiting requests${after}${detail}`,
-			'Fewer items per run, or a Wait node between batches, keeps under the limit.',
+			'Lower Options > Concurrency, or send fewer items per run (a Wait node between batches), to keep under the limit.',
 		],
 	};
 	const [message, description] = hints[status] ?? [
@@ -279,6 +285,18 @@ export async function portalDuctRequest(
 			await afterTokenRefused(this, credential, call.itemIndex);
 			continue;
 		}
+		if (f.renewal && f.status !== 429) {
+			// PortalDuct failed the login or refresh (5xx): nothing of this request was sent, so even
+			// a create may wait and try again, and a later 409 is not "landed earlier".
+			if (transient < retryPolicy.readBackoffMs.length) {
+				await sleep(retryPolicy.readBackoffMs[transient]);
+				transient++;
+				continue;
+			}
+			const error = toError(this, call, f, tries);
+			endRunFor(this, credential.identity, error);
+			throw error;
+		}
 		if (f.status === 409 && call.resend === 'create' && answerLost) {
 			return { status: 409, body: f.body, landedEarlier: true };
 		}
@@ -291,6 +309,11 @@ export async function portalDuctRequest(
 				pauseFor(credential.identity, retryAfterMs(f.headers, rateLimited - 1));
 				continue;
 			}
+			const error = toError(this, call, f, tries);
+			// Nothing got through for 5 rounds: the other items of the run fail at once, unsent,
+			// rather than each waiting out the same refusal.
+			if (rateLimited >= retryPolicy.rateLimitedTries) endRunFor(this, credential.identity, error);
+			throw error;
 		}
 		if (isTransient(f)) {
 			const allowed =

@@ -56,6 +56,46 @@ export function sessionError(message: string): Error {
 	return error;
 }
 
+/** Marks a login or refresh that PortalDuct could not serve just now (429, 5xx, no answer). */
+export const RENEWAL_UNAVAILABLE_NAME = 'PortalDuctRenewalUnavailable';
+
+/**
+ * A login or refresh PortalDuct answered with neither a session nor a refusal: rate limited (429)
+ * or its own failure (5xx). Not final: the transport waits (Retry-After) and tries again, as for
+ * any request, knowing no request was sent for the item meanwhile. Carries the HTTP status and
+ * Retry-After (s) it met, never the request. Its message starts with RENEWAL_UNAVAILABLE_PREFIX.
+ */
+export interface RenewalUnavailable extends Error {
+	httpStatus?: number;
+	retryAfter?: string;
+}
+
+const RENEWAL_UNAVAILABLE_PREFIX = 'PortalDuct could not ';
+
+/**
+ * The HTTP status of a RenewalUnavailable, read from the error or, where n8n 1.x dropped the
+ * error's name and fields, from its message; undefined for any other error.
+ */
+export function renewalUnavailableStatus(error: { name?: unknown; message?: unknown; httpStatus?: unknown }): number | undefined {
+	if (error.name === RENEWAL_UNAVAILABLE_NAME && typeof error.httpStatus === 'number') return error.httpStatus;
+	const said = /^PortalDuct could not (?:log in .* just now|renew the session just now): HTTP (\d{3})\b/.exec(String(error.message ?? ''));
+	return said ? Number(said[1]) : undefined;
+}
+
+function renewalUnavailable(message: string, outcome: Exchange): RenewalUnavailable {
+	const error: RenewalUnavailable = new Error(message);
+	error.name = RENEWAL_UNAVAILABLE_NAME;
+	error.httpStatus = outcome.status;
+	error.retryAfter = outcome.retryAfter;
+	return error;
+}
+
+/**
+ * Answers to a login or refresh that say "not now" rather than "no": wait and try again. No answer
+ * at all stays final for the run (a PortalDuct that does not answer is not waited for twice).
+ */
+const notNow = (outcome: Exchange) => outcome.status !== undefined && (outcome.status === 429 || outcome.status >= 500);
+
 export function normalizeBaseUrl(raw: unknown): string {
 	// Paths carry /v1 themselves: a Base URL copied with it would double it.
 	const text = typeof raw === 'string' ? raw.trim().replace(/\/+$/, '').replace(/\/v1$/i, '') : '';
@@ -81,6 +121,8 @@ interface Exchange {
 	session?: Session;
 	status?: number;
 	problem?: string;
+	/** Retry-After of a 429 or 503, as sent. */
+	retryAfter?: string;
 }
 
 async function exchange(
@@ -118,7 +160,13 @@ async function exchange(
 	if (statusCode < 200 || statusCode > 299) {
 		const { code, message } = readErrorBody(response.body);
 		const said = [code, message].filter(Boolean).join(': ');
-		return { status: statusCode, problem: `HTTP ${statusCode}${said ? ` ${said}` : ''}` };
+		const headers = (response as { headers?: IDataObject }).headers ?? {};
+		const retryAfter = headers['retry-after'] ?? headers['Retry-After'];
+		return {
+			status: statusCode,
+			problem: `HTTP ${statusCode}${said ? ` ${said}` : ''}`,
+			retryAfter: retryAfter === undefined ? undefined : String(retryAfter),
+		};
 	}
 	const tokens = readTokenSet(response.body);
 	if (typeof tokens === 'string') {
@@ -152,6 +200,9 @@ export async function logIn(
 			`PortalDuct refused the login for ${email} (${result.problem}). Check the Email and Password in the PortalDuct credential, and that the Base URL is the environment (sandbox or production) this account belongs to.`,
 		);
 	}
+	if (notNow(result)) {
+		throw renewalUnavailable(`${RENEWAL_UNAVAILABLE_PREFIX}log in ${email} just now: ${result.problem}.`, result);
+	}
 	throw sessionError(`PortalDuct login for ${email} failed: ${result.problem}.`);
 }
 
@@ -161,6 +212,8 @@ export interface RefreshOutcome {
 	/** HTTP status of a refusal; undefined when PortalDuct could not be reached. */
 	status?: number;
 	problem?: string;
+	/** Retry-After of a 429 or 503, as sent. */
+	retryAfter?: string;
 }
 
 export async function refresh(
@@ -185,6 +238,10 @@ export async function renewSession(
 	if (credentials.refreshToken && owned) {
 		const refreshed = await refresh(httpRequest, credentials.baseUrl, credentials.refreshToken, credentials.accessToken);
 		if (refreshed.session) return refreshed.session;
+		// "Not now" keeps the refresh token for the next try; only a refusal or no endpoint means login.
+		if (notNow(refreshed)) {
+			throw renewalUnavailable(`${RENEWAL_UNAVAILABLE_PREFIX}renew the session just now: ${refreshed.problem}.`, refreshed);
+		}
 	}
 	return await logIn(httpRequest, credentials);
 }
