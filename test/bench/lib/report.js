@@ -131,6 +131,9 @@ function ratios(rows, info) {
 	within('t5e', 'all-engine', engineBase, 1.2, `run 3: engine Return All / raw axios paging${engineBase === 'all-axios' ? '' : ' on the same Node'}`);
 
 	const tok = by['token-ours'];
+	if (tok && tok.s.m.ms === undefined) {
+		add(`run 4: PortalDuct renewals per ${info.tokenLifetimeSeconds} s expiry`, `no result (${tok.s.errors[0] ?? tok.row.error ?? 'no rep finished'})`, 'one per expiry', false, 'text');
+	}
 	if (tok && tok.s.m.ms !== undefined) {
 		const lifetime = info.tokenLifetimeSeconds;
 		const expiries = tok.s.m.ms / 1000 / lifetime;
