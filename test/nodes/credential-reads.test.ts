@@ -4,7 +4,8 @@
  * (each item may resolve to another environment), whatever the concurrency.
  */
 import { EXPRESSION_FIELDS, EXPRESSION_FIELDS_PROBE } from '../../nodes/PortalDuct/transport/expression-fields';
-import { startSandbox, type Sandbox } from '../sandbox';
+import type { Sandbox } from '../sandbox';
+import { twoEnvironments } from '../support/environments';
 import { closeHarness, world, type World } from '../support/fixture';
 import { CREDENTIAL_ID } from '../support/workflows';
 
@@ -20,6 +21,10 @@ afterAll(closeHarness);
 
 const getWebhook = { resource: 'webhook', operation: 'get' };
 const rowsOf = (n: number) => Array.from({ length: n }, (_, i) => ({ n: i }));
+
+/** The stored credential as n8n resolves it for a read outside an item (types' defaults, expressions). */
+const readCredential = (world: World) =>
+	world.harness.credentialsHelper.getDecrypted({} as never, { id: CREDENTIAL_ID, name: 'PortalDuct' }, 'portalDuctApi', 'manual');
 
 /** Credential reads the harness saw during `fn`. */
 async function readsDuring(world: World, fn: () => Promise<unknown>): Promise<number> {
@@ -53,24 +58,14 @@ test('the probe field says which fields are expressions, and a login stores it b
 	expect((await w.act(getWebhook)).error).toBeUndefined();
 	// Stored as the expression (or not at all, then the default applies): never a fixed answer.
 	expect(w.storedCredential()[EXPRESSION_FIELDS] ?? EXPRESSION_FIELDS_PROBE).toBe(EXPRESSION_FIELDS_PROBE);
-	const resolved = await w.harness.credentialsHelper.getDecrypted(
-		{} as never,
-		{ id: CREDENTIAL_ID, name: 'PortalDuct' },
-		'portalDuctApi',
-		'manual',
-	);
+	const resolved = await readCredential(w);
 	expect(resolved[EXPRESSION_FIELDS]).toBe('');
 	w.harness.credentials.set(CREDENTIAL_ID, 'portalDuctApi', {
 		...w.storedCredential(),
 		email: `={{ "${w.sandbox.login.email}" }}`,
 		password: `={{ "${w.sandbox.login.password}" }}`,
 	});
-	const withExpressions = await w.harness.credentialsHelper.getDecrypted(
-		{} as never,
-		{ id: CREDENTIAL_ID, name: 'PortalDuct' },
-		'portalDuctApi',
-		'manual',
-	);
+	const withExpressions = await readCredential(w);
 	expect(withExpressions[EXPRESSION_FIELDS]).toBe('email,password');
 	expect(withExpressions.email).toBe(w.sandbox.login.email);
 });
@@ -93,16 +88,9 @@ test('a Password that is an expression (even one of no item) makes every item re
 
 test('a Base URL that is an expression of the item at concurrency 10: one read per item, each item in its environment', async () => {
 	w = await world();
-	const a = w.sandbox;
-	other = await startSandbox();
-	const b = other;
-	a.state.registration = { webhookId: 'in-a', url: 'http://127.0.0.1:1/a', createdAt: new Date().toISOString() };
-	b.state.registration = { webhookId: 'in-b', url: 'http://127.0.0.1:1/b', createdAt: new Date().toISOString() };
-	w.harness.credentials.set(CREDENTIAL_ID, 'portalDuctApi', {
-		...w.storedCredential(),
-		// Item 0 and the last item go to A: a check of the first and last item alone would miss B.
-		baseUrl: `={{ $json.env === 'b' ? '${b.url}' : '${a.url}' }}`,
-	});
+	const { a, b } = await twoEnvironments(w);
+	other = b;
+	// Item 0 and the last item go to A: a check of the first and last item alone would miss B.
 	const rows = ['a', 'b', 'a', 'b', 'b', 'a', 'b', 'a'].map((env) => ({ env }));
 	const world_ = w;
 	const reads = await readsDuring(w, async () => {

@@ -7,6 +7,7 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 
 import { startSandbox, type Sandbox } from '../sandbox';
+import { twoEnvironments } from '../support/environments';
 import { closeHarness, world, type World } from '../support/fixture';
 import { CREDENTIAL_ID } from '../support/workflows';
 
@@ -91,15 +92,8 @@ test('the credential sends no Bearer token to a Base URL or Email it was not obt
 
 test('a Base URL that is an expression of the item: each item goes to its environment, one login each', async () => {
 	w = await world();
-	const a = w.sandbox;
-	other = await startSandbox();
-	const b = other;
-	a.state.registration = { webhookId: 'in-a', url: 'http://127.0.0.1:1/a', createdAt: new Date().toISOString() };
-	b.state.registration = { webhookId: 'in-b', url: 'http://127.0.0.1:1/b', createdAt: new Date().toISOString() };
-	w.harness.credentials.set(CREDENTIAL_ID, 'portalDuctApi', {
-		...w.storedCredential(),
-		baseUrl: `={{ $json.env === 'b' ? '${b.url}' : '${a.url}' }}`,
-	});
+	const { a, b } = await twoEnvironments(w);
+	other = b;
 	const rows = ['a', 'b', 'b', 'a', 'b', 'a'].map((env) => ({ env }));
 
 	const run = await w.act({ resource: 'webhook', operation: 'get' }, { rows });
