@@ -262,19 +262,21 @@ describe('a renewal PortalDuct cannot serve just now', () => {
 		expect(w.sandbox.control.stats().logins).toBe(0);
 	});
 
-	test('a login answered 503, then 429: waited out, one login, every item succeeds', async () => {
+	test('a login answered 503, then 429 with Retry-After 3: the Retry-After is waited, then one login serves every item', async () => {
 		const { world: created, clientUUID } = await clientWorld();
 		w = created;
 		w.harness.credentials.set(CREDENTIAL_ID, 'portalDuctApi', { ...w.storedCredential(), accessToken: '', refreshToken: '', password: w.sandbox.login.password });
 		w.sandbox.control.revokeTokens();
 		w.sandbox.control.injectFault({ path: '/v1/login', count: 1, kind: 'status', status: 503 });
-		w.sandbox.control.injectFault({ path: '/v1/login', count: 1, kind: 'status', status: 429, retryAfterSeconds: 1 });
+		w.sandbox.control.injectFault({ path: '/v1/login', count: 1, kind: 'status', status: 429, retryAfterSeconds: 3 });
 		w.sandbox.control.resetStats();
 		const rows = Array.from({ length: 20 }, () => ({ clientUUID }));
 		const run = await w.act(balance({ concurrency: 10 }), { rows, continueOnFail: true });
 		expect(run.json('PortalDuct').filter((item) => item.error !== undefined)).toEqual([]);
-		const logins = w.sandbox.control.log().filter((entry) => entry.path === '/v1/login').map((entry) => entry.status);
-		expect(logins).toEqual([503, 429, 200]);
+		const logins = w.sandbox.control.log().filter((entry) => entry.path === '/v1/login');
+		expect(logins.map((entry) => entry.status)).toEqual([503, 429, 200]);
+		// PortalDuct's Retry-After, not the 1 s fallback (a lower bound: a busy machine only adds).
+		expect(Date.parse(logins[2].at) - Date.parse(logins[1].at)).toBeGreaterThanOrEqual(2900);
 	});
 });
 

@@ -21,7 +21,7 @@ import { CREDENTIAL_TYPE, readErrorBody } from '../api';
 import { adoptKeptSession, afterTokenRefused, resolveCredential, type ResolvedCredential } from './credential';
 import { answeredCount, endRunFor, noteAnswered, pauseFor, runEndedFor, runOptions, waitOutPause } from './run-state';
 import { networkWords } from './network-words';
-import { isSessionMessage, renewalUnavailableStatus, SESSION_ERROR_NAME, SESSION_HINT } from './session';
+import { isSessionMessage, renewalUnavailableOf, SESSION_ERROR_NAME, SESSION_HINT } from './session';
 
 export type PortalDuctContext = IExecuteFunctions | IHookFunctions | ILoadOptionsFunctions;
 
@@ -90,9 +90,9 @@ function describeFailure(error: unknown): Failure {
 		if (current.name === SESSION_ERROR_NAME || isSessionMessage(current.message)) {
 			return { sessionMessage: current.message as string };
 		}
-		const renewalStatus = renewalUnavailableStatus(current);
-		if (renewalStatus !== undefined) {
-			return { status: renewalStatus, headers: { 'retry-after': current.retryAfter }, body: { message: current.message }, renewal: true };
+		const renewal = renewalUnavailableOf(current);
+		if (renewal) {
+			return { status: renewal.status, headers: { 'retry-after': renewal.retryAfter }, body: { message: current.message }, renewal: true };
 		}
 		const response = current.response as IDataObject | undefined;
 		if (response && typeof response.status === 'number' && failure.status === undefined) {
@@ -193,6 +193,12 @@ function toError(
 			'Lower Options > Concurrency, or send fewer items per run (a Wait node between batches), to keep under the limit.',
 		],
 	};
+	if (failure.renewal && status === 429) {
+		hints[429] = [
+			`PortalDuct is rate limiting its login${after}${detail}`,
+			'One login serves every item of the run: wait a little before running the workflow again.',
+		];
+	}
 	const [message, description] = hints[status] ?? [
 		status >= 500
 			? `PortalDuct had a server error (HTTP ${status})${after}${detail}`
@@ -258,7 +264,10 @@ export async function portalDuctRequest(
 		adoptKeptSession(credential);
 		tries++;
 		const { answer, failure } = await sendOnce(this, credential, call);
-		if (answer || (failure?.status !== undefined && failure.status !== 429)) noteAnswered(credential.identity);
+		// An answer to the request itself (a failed login or refresh is not one): see the 429 rule.
+		if (answer || (failure?.status !== undefined && failure.status !== 429 && !failure.renewal)) {
+			noteAnswered(credential.identity);
+		}
 		if (answer) {
 			if (typeof answer.body === 'string' && answer.body.trim() !== '') {
 				throw new NodeApiError(this.getNode(), { message: 'not JSON' } as JsonObject, {

@@ -56,37 +56,34 @@ export function sessionError(message: string): Error {
 	return error;
 }
 
-/** Marks a login or refresh that PortalDuct could not serve just now (429, 5xx, no answer). */
+/** Names a login or refresh that PortalDuct could not serve just now (429 or 5xx), for logs. */
 export const RENEWAL_UNAVAILABLE_NAME = 'PortalDuctRenewalUnavailable';
 
 /**
  * A login or refresh PortalDuct answered with neither a session nor a refusal: rate limited (429)
  * or its own failure (5xx). Not final: the transport waits (Retry-After) and tries again, as for
- * any request, knowing no request was sent for the item meanwhile. Carries the HTTP status and
- * Retry-After (s) it met, never the request. Its message starts with RENEWAL_UNAVAILABLE_PREFIX.
+ * any request, knowing no request was sent for the item meanwhile. Its message carries the HTTP
+ * status and Retry-After it met (read back by renewalUnavailableOf), never the request.
  */
-export interface RenewalUnavailable extends Error {
-	httpStatus?: number;
-	retryAfter?: string;
-}
-
 const RENEWAL_UNAVAILABLE_PREFIX = 'PortalDuct could not ';
 
 /**
- * The HTTP status of a RenewalUnavailable, read from the error or, where n8n 1.x dropped the
- * error's name and fields, from its message; undefined for any other error.
+ * The HTTP status and Retry-After (s, as sent) of a RenewalUnavailable, read from its message:
+ * n8n wraps an error thrown by preAuthentication and drops its name and fields on the way.
+ * Undefined for any other error.
  */
-export function renewalUnavailableStatus(error: { name?: unknown; message?: unknown; httpStatus?: unknown }): number | undefined {
-	if (error.name === RENEWAL_UNAVAILABLE_NAME && typeof error.httpStatus === 'number') return error.httpStatus;
-	const said = /^PortalDuct could not (?:log in .* just now|renew the session just now): HTTP (\d{3})\b/.exec(String(error.message ?? ''));
-	return said ? Number(said[1]) : undefined;
+export function renewalUnavailableOf(error: { message?: unknown }): { status: number; retryAfter?: string } | undefined {
+	const message = String(error.message ?? '');
+	const said = /^PortalDuct could not (?:log in .* just now|renew the session just now): HTTP (\d{3})\b/.exec(message);
+	if (!said) return undefined;
+	const retryAfter = /\(retry after ([^)]+) s\)\.$/.exec(message)?.[1];
+	return { status: Number(said[1]), retryAfter };
 }
 
-function renewalUnavailable(message: string, outcome: Exchange): RenewalUnavailable {
-	const error: RenewalUnavailable = new Error(message);
+function renewalUnavailable(message: string, outcome: Exchange): Error {
+	// Status and Retry-After in the message: n8n's wrapping keeps only the message.
+	const error = new Error(outcome.retryAfter === undefined ? `${message}.` : `${message} (retry after ${outcome.retryAfter} s).`);
 	error.name = RENEWAL_UNAVAILABLE_NAME;
-	error.httpStatus = outcome.status;
-	error.retryAfter = outcome.retryAfter;
 	return error;
 }
 
@@ -201,7 +198,7 @@ export async function logIn(
 		);
 	}
 	if (notNow(result)) {
-		throw renewalUnavailable(`${RENEWAL_UNAVAILABLE_PREFIX}log in ${email} just now: ${result.problem}.`, result);
+		throw renewalUnavailable(`${RENEWAL_UNAVAILABLE_PREFIX}log in ${email} just now: ${result.problem}`, result);
 	}
 	throw sessionError(`PortalDuct login for ${email} failed: ${result.problem}.`);
 }
@@ -240,7 +237,11 @@ export async function renewSession(
 		if (refreshed.session) return refreshed.session;
 		// "Not now" keeps the refresh token for the next try; only a refusal or no endpoint means login.
 		if (notNow(refreshed)) {
-			throw renewalUnavailable(`${RENEWAL_UNAVAILABLE_PREFIX}renew the session just now: ${refreshed.problem}.`, refreshed);
+			throw renewalUnavailable(`${RENEWAL_UNAVAILABLE_PREFIX}renew the session just now: ${refreshed.problem}`, refreshed);
+		}
+		// No answer at all is final, as for a login: not a second 15 s wait on a login after it.
+		if (refreshed.status === undefined) {
+			throw sessionError(`PortalDuct login for ${String(credentials.email ?? '').trim()} failed: renewing the session got no answer (${refreshed.problem}).`);
 		}
 	}
 	return await logIn(httpRequest, credentials);
