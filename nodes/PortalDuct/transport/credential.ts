@@ -47,6 +47,19 @@ interface RunCredentials {
 
 const resolvedPerRun = new WeakMap<object, RunCredentials>();
 
+/** Reads the credential for one item into `perItem`; a failed read is not kept (the error is this call's). */
+function readInto(
+	perItem: RunCredentials['perItem'],
+	ctx: CredentialContext,
+	key: number,
+	itemIndex?: number,
+): Promise<ResolvedCredential> {
+	const read = loadCredential(ctx, itemIndex);
+	perItem.set(key, read);
+	read.catch(() => perItem.delete(key));
+	return read;
+}
+
 /**
  * The credential for `itemIndex`. Read once per node run when none of its fields is an
  * expression (the hidden `expressionFields` probe says so, see expression-fields.ts), else once
@@ -59,29 +72,21 @@ export async function resolveCredential(ctx: CredentialContext, itemIndex?: numb
 	const key = itemIndex ?? -1;
 	let run = resolvedPerRun.get(ctx);
 	if (!run) {
-		const first = loadCredential(ctx, itemIndex);
-		run = { first, perItem: new Map([[key, first]]) };
-		resolvedPerRun.set(ctx, run);
-		const started = run;
-		first.then(
+		const perItem: RunCredentials['perItem'] = new Map();
+		const started: RunCredentials = { first: readInto(perItem, ctx, key, itemIndex), perItem };
+		started.first.then(
 			(credential) => {
 				if (sameForEveryItem(credential.decrypted.data as ICredentialDataDecryptedObject)) started.shared = credential;
 			},
-			// A failed read (bad Base URL) is this item's error: later items read their own.
-			() => started.perItem.delete(key),
+			() => undefined, // this item's error: later items read their own
 		);
+		resolvedPerRun.set(ctx, started);
+		run = started;
 	} else {
 		await run.first.catch(() => undefined);
 	}
 	if (run.shared) return run.shared;
-	let resolved = run.perItem.get(key);
-	if (!resolved) {
-		resolved = loadCredential(ctx, itemIndex);
-		const perItem = run.perItem;
-		perItem.set(key, resolved);
-		resolved.catch(() => perItem.delete(key));
-	}
-	return await resolved;
+	return await (run.perItem.get(key) ?? readInto(run.perItem, ctx, key, itemIndex));
 }
 
 /**
@@ -169,12 +174,8 @@ function storedSessionSince(
 			if (now) return now;
 			await sleep(100 + Math.random() * 200);
 			return await newer();
-		})();
+		})().finally(() => storedChecks.delete(key));
 		storedChecks.set(key, check);
-		const done = check;
-		void done.finally(() => {
-			if (storedChecks.get(key) === done) storedChecks.delete(key);
-		}).catch(() => undefined);
 	}
 	return check;
 }

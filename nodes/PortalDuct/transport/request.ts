@@ -188,17 +188,16 @@ function toError(
 			'Customer and client UUIDs are chosen by you and must be unique. Use another UUID, or set the option "If Already Exists" to "Continue".',
 		],
 		422: [`PortalDuct could not process the request${detail}`, 'Check the fields of this item.'],
-		429: [
-			`PortalDuct is rate limiting requests${after}${detail}`,
-			'Lower Options > Concurrency, or send fewer items per run (a Wait node between batches), to keep under the limit.',
-		],
+		429: failure.renewal
+			? [
+					`PortalDuct is rate limiting its login${after}${detail}`,
+					'One login serves every item of the run: wait a little before running the workflow again.',
+				]
+			: [
+					`PortalDuct is rate limiting requests${after}${detail}`,
+					'Lower Options > Concurrency, or send fewer items per run (a Wait node between batches), to keep under the limit.',
+				],
 	};
-	if (failure.renewal && status === 429) {
-		hints[429] = [
-			`PortalDuct is rate limiting its login${after}${detail}`,
-			'One login serves every item of the run: wait a little before running the workflow again.',
-		];
-	}
 	const [message, description] = hints[status] ?? [
 		status >= 500
 			? `PortalDuct had a server error (HTTP ${status})${after}${detail}`
@@ -294,18 +293,6 @@ export async function portalDuctRequest(
 			await afterTokenRefused(this, credential, call.itemIndex);
 			continue;
 		}
-		if (f.renewal && f.status !== 429) {
-			// PortalDuct failed the login or refresh (5xx): nothing of this request was sent, so even
-			// a create may wait and try again, and a later 409 is not "landed earlier".
-			if (transient < retryPolicy.readBackoffMs.length) {
-				await sleep(retryPolicy.readBackoffMs[transient]);
-				transient++;
-				continue;
-			}
-			const error = toError(this, call, f, tries);
-			endRunFor(this, credential.identity, error);
-			throw error;
-		}
 		if (f.status === 409 && call.resend === 'create' && answerLost) {
 			return { status: 409, body: f.body, landedEarlier: true };
 		}
@@ -325,18 +312,21 @@ export async function portalDuctRequest(
 			throw error;
 		}
 		if (isTransient(f)) {
+			// A login or refresh that failed (f.renewal) sent nothing of this request: tried again like
+			// a read even for a create, and a later 409 is not "landed earlier".
 			const allowed =
-				call.resend === 'read' ? retryPolicy.readBackoffMs.length : retryPolicy.createResends;
+				call.resend === 'read' || f.renewal ? retryPolicy.readBackoffMs.length : retryPolicy.createResends;
 			if (transient < allowed) {
 				await sleep(retryPolicy.readBackoffMs[Math.min(transient, retryPolicy.readBackoffMs.length - 1)]);
 				transient++;
-				answerLost = true;
+				if (!f.renewal) answerLost = true;
 				continue;
 			}
 		}
 		const error = toError(this, call, f, tries);
-		// No answer at all after every retry: PortalDuct is down or unreachable for this run.
-		if (f.status === undefined) endRunFor(this, credential.identity, error);
+		// No answer at all after every retry, or no session to be had: PortalDuct is down or
+		// unreachable for this run.
+		if (f.status === undefined || f.renewal) endRunFor(this, credential.identity, error);
 		throw error;
 	}
 }

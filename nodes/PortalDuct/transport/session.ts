@@ -62,29 +62,27 @@ export const RENEWAL_UNAVAILABLE_NAME = 'PortalDuctRenewalUnavailable';
 /**
  * A login or refresh PortalDuct answered with neither a session nor a refusal: rate limited (429)
  * or its own failure (5xx). Not final: the transport waits (Retry-After) and tries again, as for
- * any request, knowing no request was sent for the item meanwhile. Its message carries the HTTP
- * status and Retry-After it met (read back by renewalUnavailableOf), never the request.
+ * any request, knowing no request was sent for the item meanwhile. The message carries the HTTP
+ * status and Retry-After (read back by renewalUnavailableOf: n8n's wrapping of an error thrown by
+ * preAuthentication keeps only the message), never the request.
  */
-const RENEWAL_UNAVAILABLE_PREFIX = 'PortalDuct could not ';
+function renewalUnavailable(what: string, outcome: Exchange): Error {
+	const retry = outcome.retryAfter === undefined ? '' : ` (retry after ${outcome.retryAfter} s)`;
+	const error = new Error(`PortalDuct could not ${what} just now: ${outcome.problem}${retry}.`);
+	error.name = RENEWAL_UNAVAILABLE_NAME;
+	return error;
+}
 
 /**
- * The HTTP status and Retry-After (s, as sent) of a RenewalUnavailable, read from its message:
- * n8n wraps an error thrown by preAuthentication and drops its name and fields on the way.
- * Undefined for any other error.
+ * The HTTP status and Retry-After (s, as sent) of a renewalUnavailable() error, read from its
+ * message; undefined for any other error.
  */
 export function renewalUnavailableOf(error: { message?: unknown }): { status: number; retryAfter?: string } | undefined {
 	const message = String(error.message ?? '');
-	const said = /^PortalDuct could not (?:log in .* just now|renew the session just now): HTTP (\d{3})\b/.exec(message);
+	const said = /^PortalDuct could not .+? just now: HTTP (\d{3})\b/.exec(message);
 	if (!said) return undefined;
 	const retryAfter = /\(retry after ([^)]+) s\)\.$/.exec(message)?.[1];
 	return { status: Number(said[1]), retryAfter };
-}
-
-function renewalUnavailable(message: string, outcome: Exchange): Error {
-	// Status and Retry-After in the message: n8n's wrapping keeps only the message.
-	const error = new Error(outcome.retryAfter === undefined ? `${message}.` : `${message} (retry after ${outcome.retryAfter} s).`);
-	error.name = RENEWAL_UNAVAILABLE_NAME;
-	return error;
 }
 
 /**
@@ -114,8 +112,10 @@ export function sessionOwner(baseUrl: unknown, email: unknown): string {
 	return `${normalizeBaseUrl(baseUrl)}|${String(email ?? '').trim().toLowerCase()}`;
 }
 
-interface Exchange {
+/** What a login or refresh came to: a session, or the HTTP status and the reason it did not. */
+export interface Exchange {
 	session?: Session;
+	/** HTTP status of a refusal; undefined when PortalDuct could not be reached. */
 	status?: number;
 	problem?: string;
 	/** Retry-After of a 429 or 503, as sent. */
@@ -198,20 +198,13 @@ export async function logIn(
 		);
 	}
 	if (notNow(result)) {
-		throw renewalUnavailable(`${RENEWAL_UNAVAILABLE_PREFIX}log in ${email} just now: ${result.problem}`, result);
+		throw renewalUnavailable(`log in ${email}`, result);
 	}
 	throw sessionError(`PortalDuct login for ${email} failed: ${result.problem}.`);
 }
 
-/** What a refresh attempt came to: a session, or the HTTP status and the reason it did not. */
-export interface RefreshOutcome {
-	session?: Session;
-	/** HTTP status of a refusal; undefined when PortalDuct could not be reached. */
-	status?: number;
-	problem?: string;
-	/** Retry-After of a 429 or 503, as sent. */
-	retryAfter?: string;
-}
+/** What a refresh attempt came to (the Auth action words a refusal from it). */
+export type RefreshOutcome = Exchange;
 
 export async function refresh(
 	httpRequest: PlainHttpRequest,
@@ -237,7 +230,7 @@ export async function renewSession(
 		if (refreshed.session) return refreshed.session;
 		// "Not now" keeps the refresh token for the next try; only a refusal or no endpoint means login.
 		if (notNow(refreshed)) {
-			throw renewalUnavailable(`${RENEWAL_UNAVAILABLE_PREFIX}renew the session just now: ${refreshed.problem}`, refreshed);
+			throw renewalUnavailable('renew the session', refreshed);
 		}
 		// No answer at all is final, as for a login: not a second 15 s wait on a login after it.
 		if (refreshed.status === undefined) {
