@@ -140,6 +140,8 @@ test('an unreachable Base URL is one worded error, tried once', async () => {
 	expect(run.error?.message).toBe(
 		'PortalDuct login for demo@portalduct.test failed: PortalDuct could not be reached at http://127.0.0.1:9: nothing answers at the Base URL (connection refused).',
 	);
+	// A network failure, not a wrong password: the hint points at the Base URL and PortalDuct.
+	expect((run.error as { description?: string } | undefined)?.description).toMatch(/^Check the Base URL of the PortalDuct credential and that PortalDuct is up/);
 });
 
 test('the other token response shapes PortalDuct might use are understood', async () => {

@@ -21,7 +21,7 @@ import { CREDENTIAL_TYPE, readErrorBody } from '../api';
 import { adoptKeptSession, afterTokenRefused, resolveCredential, type ResolvedCredential } from './credential';
 import { answeredCount, endRunFor, noteAnswered, pauseFor, runEndedFor, runOptions, waitOutPause } from './run-state';
 import { networkWords } from './network-words';
-import { isSessionMessage, renewalUnavailableOf, SESSION_ERROR_NAME, SESSION_HINT } from './session';
+import { isSessionMessage, renewalUnavailableOf, SESSION_ERROR_NAME, sessionHintFor } from './session';
 
 export type PortalDuctContext = IExecuteFunctions | IHookFunctions | ILoadOptionsFunctions;
 
@@ -150,7 +150,7 @@ function toError(
 	const node = ctx.getNode();
 	const itemIndex = call.itemIndex;
 	if (failure.sessionMessage) {
-		return new NodeOperationError(node, failure.sessionMessage, { itemIndex, description: SESSION_HINT });
+		return new NodeOperationError(node, failure.sessionMessage, { itemIndex, description: sessionHintFor(failure.sessionMessage) });
 	}
 	const subject = call.subject ?? 'the requested record';
 	const where = `${call.method} ${call.path}`;

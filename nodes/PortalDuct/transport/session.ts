@@ -42,6 +42,17 @@ export const SESSION_ERROR_NAME = 'PortalDuctSessionError';
 export const SESSION_HINT =
 	'Check the PortalDuct credential: its Base URL (the sandbox or production host of this account), Email and Password.';
 
+/**
+ * The hint for a session error: a login or refresh that got no answer (refused connection,
+ * dropped, timed out) says nothing about the Email or Password, so it points at the Base URL and
+ * PortalDuct instead of SESSION_HINT.
+ */
+export function sessionHintFor(message: string): string {
+	return / could not be reached at | got no answer /.test(message)
+		? 'Check the Base URL of the PortalDuct credential and that PortalDuct is up; after a dropped connection, running the workflow again usually works.'
+		: SESSION_HINT;
+}
+
 /** Whether a message is one of this module's session errors (n8n 1.x may drop the error's name). */
 export function isSessionMessage(message: unknown): message is string {
 	return (

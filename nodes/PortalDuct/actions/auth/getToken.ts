@@ -1,6 +1,6 @@
 import { NodeOperationError } from 'n8n-workflow';
 
-import { logIn, SESSION_HINT } from '../../transport/session';
+import { logIn, sessionHintFor } from '../../transport/session';
 import { defineAction } from '../types';
 import { includeTokenField, readSessionCredentials, sessionOutput } from './session-output';
 
@@ -21,7 +21,7 @@ export const getToken = defineAction({
 		const credentials = await readSessionCredentials(this, itemIndex);
 		const session = await logIn((options) => this.helpers.httpRequest(options), credentials).catch(
 			(error: Error) => {
-				throw new NodeOperationError(this.getNode(), error.message, { itemIndex, description: SESSION_HINT });
+				throw new NodeOperationError(this.getNode(), error.message, { itemIndex, description: sessionHintFor(error.message) });
 			},
 		);
 		return sessionOutput(session, input.includeToken);
