@@ -9,9 +9,9 @@ import {
 } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE, type ConnectionStatus } from '../PortalDuct/api';
-import { readStatus, rememberEvent, toItem } from './events';
-import { PROBE_ANSWER, PROBE_EVENT, checkExists, create, recordKey, recordOf, recordsOf, remove } from './lifecycle';
-import { firstInProcess, markSigned, seenSigned } from './recent-events';
+import { readStatus, toItem } from './events';
+import { checkExists, create, recordKey, recordOf, recordsOf, remove } from './lifecycle';
+import { carryRecentEvents, firstInProcess, markSigned, seenSigned } from './recent-events';
 import { SIGNATURE_HEADER, TOKEN_PARAMETER, sameSecret, verifySignature } from './verify';
 
 export class PortalDuctTrigger implements INodeType {
@@ -36,6 +36,9 @@ export class PortalDuctTrigger implements INodeType {
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
 				path: 'webhook',
+				// Empty: n8n then answers with the webhookResponse webhook() returns (its default would be
+				// the literal text "firstEntryJson").
+				responseData: '',
 				// The registered URL also carries this node's token: a URL copied from the panel would be refused.
 				ndvHideUrl: true,
 			},
@@ -64,7 +67,7 @@ export class PortalDuctTrigger implements INodeType {
 			},
 			{
 				displayName:
-					'The webhook is registered with PortalDuct automatically when the workflow is activated. PortalDuct keeps one webhook URL per account, so one PortalDuct Trigger per account can be active: activating another is refused until this one is deactivated.',
+					'PortalDuct keeps one webhook URL per account. Publishing this workflow (1.x: activating it) registers this trigger, and is refused while another address holds the account, unless Replace Existing Registration is on. While you test this trigger ("Test this trigger", 1.x: "Listen for test event"), PortalDuct\'s events go to the editor; when the test ends, the published workflow receives them again.',
 				name: 'oneRegistrationNotice',
 				type: 'notice',
 				default: '',
@@ -82,6 +85,14 @@ export class PortalDuctTrigger implements INodeType {
 						type: 'boolean',
 						default: false,
 						description: 'Whether to add the delivery\'s HTTP headers to each item',
+					},
+					{
+						displayName: 'Replace Existing Registration',
+						name: 'replaceExistingRegistration',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether to take the PortalDuct account over when it sends its portal login changes to an address that is not this trigger (another system, another n8n, an old address of this one). That address then receives nothing, and is not restored when this workflow is unpublished. Off: publishing is refused and the error names the address.',
 					},
 					{
 						displayName: 'Require Signatures',
@@ -119,15 +130,13 @@ export class PortalDuctTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const request = this.getRequestObject();
-		const response = this.getResponseObject();
-		// Every answer is sent here, at once: PortalDuct only needs a fast 2xx to stop retrying, and
-		// n8n's own answer for an onReceived webhook would not say what happened.
-		const answer = (status: number, body: IDataObject): IWebhookResponseData => {
-			response.status(status).json(body);
+		// Refusals are answered here, at once. What is accepted is answered by n8n, after it saved
+		// the static data this call changed (n8n source: packages/cli/src/webhooks/live-webhooks.ts):
+		// PortalDuct's next delivery then never overlaps that save.
+		const refuse = (status: number, message: string): IWebhookResponseData => {
+			this.getResponseObject().status(status).json({ received: false, message });
 			return { noWebhookResponse: true };
 		};
-		const refuse = (status: number, message: string) => answer(status, { received: false, message });
 
 		const staticData = this.getWorkflowStaticData('node');
 		const record = recordOf(this, recordsOf(staticData));
@@ -135,14 +144,12 @@ export class PortalDuctTrigger implements INodeType {
 			return refuse(401, 'Unknown or missing delivery token');
 		}
 		const body = this.getBodyData();
-		// Another trigger about to take this account asks whether this one is active.
-		if (body.event === PROBE_EVENT) return answer(200, { received: true, probe: PROBE_ANSWER });
-
 		const trigger = `${this.getWorkflow().id ?? ''}|${recordKey(this)}`;
 		const signature = this.getHeaderData()[SIGNATURE_HEADER];
 		if (record.secret) {
 			if (signature !== undefined) {
-				const raw = (request as unknown as { rawBody?: Buffer }).rawBody ?? JSON.stringify(body);
+				const request = this.getRequestObject() as unknown as { rawBody?: Buffer };
+				const raw = request.rawBody ?? JSON.stringify(body);
 				const check = verifySignature(signature, raw, record.secret, Math.floor(Date.now() / 1000));
 				if (!check.ok) return refuse(401, `Signature refused: ${check.reason}`);
 				markSigned(trigger);
@@ -161,17 +168,17 @@ export class PortalDuctTrigger implements INodeType {
 		// this process's memory first (checked and filled before anything can interleave), then the
 		// ids static data carried across restarts.
 		const fresh = firstInProcess(trigger, body.eventId);
-		if (!fresh || record.seen.includes(body.eventId)) return answer(200, { received: true, duplicate: true });
+		if (!fresh || record.seen.includes(body.eventId)) return { webhookResponse: { received: true, duplicate: true } };
 		const wanted = this.getNodeParameter('statuses', ['pending', 'success', 'failure']) as ConnectionStatus[];
 		if (!wanted.includes(status)) {
-			return answer(200, { received: true, ignored: `status ${status} is not selected` });
+			return { webhookResponse: { received: true, ignored: `status ${status} is not selected` } };
 		}
-		// Only events that start an execution cost a static data write (n8n saves it with the run).
-		rememberEvent(record.seen, body.eventId);
+		// Only events that start an execution cost a static data write; it carries every recent one.
+		carryRecentEvents(trigger, record.seen, body.eventId);
 		const item: IDataObject = toItem(body, status);
 		if (this.getNodeParameter('options.includeHeaders', false) as boolean) {
 			item.headers = this.getHeaderData() as IDataObject;
 		}
-		return { ...answer(200, { received: true }), workflowData: [this.helpers.returnJsonArray([item])] };
+		return { webhookResponse: { received: true }, workflowData: [this.helpers.returnJsonArray([item])] };
 	}
 }

@@ -3,9 +3,6 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { connectionStatuses, type ConnectionStatus } from '../PortalDuct/api';
 
-/** How many eventIds each registration remembers to drop PortalDuct's redeliveries. */
-export const SEEN_EVENTS_KEPT = 500;
-
 export function readStatus(body: IDataObject): ConnectionStatus | undefined {
 	const status = typeof body.status === 'string' ? body.status.toLowerCase() : '';
 	return (connectionStatuses as readonly string[]).includes(status)
@@ -38,11 +35,4 @@ export function toItem(body: IDataObject, status: ConnectionStatus): IDataObject
 	};
 	for (const [key, value] of Object.entries(body)) if (!(key in item)) item[key] = value;
 	return item;
-}
-
-/** Adds an eventId to the ids kept in static data (for restarts); the oldest are forgotten first. */
-export function rememberEvent(seen: string[], eventId: string): void {
-	if (seen.includes(eventId)) return;
-	seen.push(eventId);
-	if (seen.length > SEEN_EVENTS_KEPT) seen.splice(0, seen.length - SEEN_EVENTS_KEPT);
 }

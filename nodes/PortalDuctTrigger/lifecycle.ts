@@ -2,34 +2,42 @@
  * Registration lifecycle. PortalDuct holds ONE webhook URL per account [assumed], so:
  * - what this node registered is kept in its static data, keyed by the node's webhookId and mode
  *   (test or production): the same in every n8n process, whatever WEBHOOK_URL each computes;
- * - a trigger never takes the account from another ACTIVE PortalDuct Trigger: activation is
- *   refused with a message that names the holder (asked with a probe delivery it answers);
- * - create() remembers its own production registration when a test listen displaces it, and
- *   delete() puts it back, secret included; a registration of something else is never restored
- *   (its secret is unknown), so the account never points at a URL nobody serves;
+ * - activation never takes the account from a URL that is not this node's own: it is refused,
+ *   naming that URL, unless Options > Replace Existing Registration is on. Nothing is sent to
+ *   that URL to find out what it is;
+ * - a test listen that replaces this node's production registration puts it back when it ends,
+ *   with the same URL, token and secret. n8n runs a test listen on a copy of the workflow whose
+ *   static data starts empty (n8n source: packages/cli/src/webhooks/test-webhooks.ts), so the
+ *   listen learns production's URL from PortalDuct and its secret from the credential
+ *   (`deriveSecret`), checked against the fingerprint that URL carries;
  * - checkExists() asks PortalDuct, so a registration removed or replaced behind n8n's back is
  *   created again on the next activation instead of silently receiving nothing.
  */
 import { NodeOperationError, type IDataObject, type IHookFunctions, type IWebhookFunctions } from 'n8n-workflow';
 
-import {
-	getRegistration,
-	register,
-	removeRegistration,
-} from '../PortalDuct/transport/registration';
+import { getRegistration, register, removeRegistration, type Registration } from '../PortalDuct/transport/registration';
 import { resolveCredential } from '../PortalDuct/transport/credential';
 import { unreachableReason } from './reachability';
-import { newSecret, pointsAt, sameNodeOtherMode, withoutToken, withToken } from './verify';
+import {
+	deriveSecret,
+	isThisNode,
+	newSecret,
+	pointsAt,
+	readRegisteredUrl,
+	secretFingerprint,
+	withToken,
+	withoutToken,
+} from './verify';
 
 export interface RegistrationRecord {
 	/** Carried in the registered URL; every delivery must present it. */
 	token: string;
-	/** Registered with PortalDuct for signing; empty when signing is turned off. */
+	/** Registered with PortalDuct for signing (`deriveSecret`); empty when signing is turned off. */
 	secret: string;
 	registeredUrl: string;
 	webhookId?: string;
-	/** This node's own registration (of its other mode) that this one replaced, to restore on delete. */
-	displaced?: { url: string };
+	/** A test listen's only: this node's production registration it replaced, put back on delete. */
+	displaced?: { url: string; secret: string };
 	/** Recent eventIds, to acknowledge PortalDuct's retries without emitting them twice. */
 	seen: string[];
 	/** Set once a correctly signed delivery arrived: from then on unsigned ones are refused. */
@@ -37,10 +45,6 @@ export interface RegistrationRecord {
 }
 
 type Store = Record<string, RegistrationRecord>;
-
-/** The body of a probe delivery, and what a live PortalDuct Trigger answers to it. */
-export const PROBE_EVENT = 'n8nPortalDuctTriggerProbe';
-export const PROBE_ANSWER = 'portalduct-trigger';
 
 export function recordsOf(staticData: IDataObject): Store {
 	if (typeof staticData.registrations !== 'object' || staticData.registrations === null) {
@@ -73,44 +77,9 @@ export function recordKey(ctx: TriggerContext, store?: Store): string {
 	return `${id}|production`;
 }
 
-/** This node's record, moving one kept under its webhook URL (versions before 0.1.0's release). */
+/** This node's record in this context (test listen or production), if it registered. */
 export function recordOf(ctx: TriggerContext, store: Store): RegistrationRecord | undefined {
-	const key = recordKey(ctx, store);
-	if (!store[key]) {
-		const webhookUrl = ctx.getNodeWebhookUrl('default') as string;
-		if (store[webhookUrl]) {
-			store[key] = store[webhookUrl];
-			delete store[webhookUrl];
-		}
-	}
-	return store[key];
-}
-
-/** A secret we registered for a URL, if that URL is one of this node's own records. */
-function secretFor(store: Store, url: string): string | undefined {
-	return Object.values(store).find((record) => record.registeredUrl === url)?.secret || undefined;
-}
-
-/**
- * Whether `url` is served by an active PortalDuct Trigger: it answers a probe delivery (the
- * registered URL carries that trigger's token) with PROBE_ANSWER. Anything else (n8n's 404 for a
- * webhook nobody serves, another system, no answer) is not.
- */
-async function servedByActiveTrigger(ctx: IHookFunctions, url: string): Promise<boolean> {
-	try {
-		const response = (await ctx.helpers.httpRequest({
-			method: 'POST',
-			url,
-			body: { event: PROBE_EVENT },
-			json: true,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			timeout: 10_000,
-		})) as { statusCode: number; body: unknown };
-		return response.statusCode === 200 && (response.body as IDataObject | null)?.probe === PROBE_ANSWER;
-	} catch {
-		return false;
-	}
+	return store[recordKey(ctx, store)];
 }
 
 export async function checkExists(this: IHookFunctions): Promise<boolean> {
@@ -120,53 +89,87 @@ export async function checkExists(this: IHookFunctions): Promise<boolean> {
 	return current?.url === record.registeredUrl;
 }
 
+/**
+ * The production registration a test listen replaces, with the secret to put it back with; throws
+ * when that secret cannot be known (the URL's fingerprint does not match what the credential
+ * gives), since putting it back without its secret would make production refuse every delivery.
+ */
+function productionToRestore(ctx: IHookFunctions, url: string, password: string): { url: string; secret: string } {
+	const { token, signing } = readRegisteredUrl(url);
+	if (token && signing && !signing.secretFingerprint) return { url, secret: '' };
+	const secret = token ? deriveSecret(password, token) : '';
+	if (token && signing?.secretFingerprint === secretFingerprint(secret)) return { url, secret };
+	throw new NodeOperationError(
+		ctx.getNode(),
+		'This workflow\'s published trigger holds the PortalDuct registration, and a test listen could not put it back as it is',
+		{
+			description:
+				'The published trigger registered with another Password in this credential (or with an earlier version of this package), so its signing secret cannot be restored after the test. Unpublish and publish the workflow once (1.x: deactivate and activate) so it registers with the credential as it is now, then test again; or test while the workflow is unpublished.',
+		},
+	);
+}
+
+/** Refuses to take the account from a URL that is not this node's own (unless the option says so). */
+function refuseForeign(ctx: IHookFunctions, current: Registration): never {
+	throw new NodeOperationError(
+		ctx.getNode(),
+		`PortalDuct already sends this account's portal login changes to ${withoutToken(current.url)}, which is not this trigger`,
+		{
+			description:
+				'PortalDuct keeps one webhook URL per account. If that address is another PortalDuct Trigger, unpublish (1.x: deactivate) its workflow first, or keep one trigger workflow and route its events with a Switch node. If it is another system, or an old address of this n8n, turn on Options > Replace Existing Registration: this trigger then takes the account over, that address stops receiving portal login changes and is not restored afterwards.',
+		},
+	);
+}
+
+/**
+ * What becomes of the registration PortalDuct holds when this node registers: returns what a test
+ * listen must put back afterwards (this node's production registration), else undefined; throws
+ * when it is not this node's own and Replace Existing Registration is off.
+ */
+function judgeCurrent(
+	ctx: IHookFunctions,
+	current: Registration | undefined,
+	webhookUrl: string,
+	password: string,
+): { url: string; secret: string } | undefined {
+	if (!current || pointsAt(current.url, webhookUrl)) return undefined;
+	if (isThisNode(current.url, webhookUrl)) {
+		// A test listen replacing production puts it back; production replacing this node's own
+		// leftover test listen has nothing to restore.
+		return ctx.getMode() === 'manual' ? productionToRestore(ctx, current.url, password) : undefined;
+	}
+	if (ctx.getNodeParameter('options.replaceExistingRegistration', false) as boolean) return undefined;
+	return refuseForeign(ctx, current);
+}
+
 export async function create(this: IHookFunctions): Promise<boolean> {
 	const webhookUrl = this.getNodeWebhookUrl('default') as string;
 	const store = recordsOf(this.getWorkflowStaticData('node'));
+	const key = recordKey(this);
+	const previous = store[key];
 	const sign = this.getNodeParameter('options.signDeliveries', true) as boolean;
-	const previous = recordOf(this, store);
-	// Healing keeps the token, so deliveries already on their way still get through.
-	const token = previous?.token ?? newSecret();
-	const secret = sign ? (previous?.secret || newSecret()) : '';
-	const registeredUrl = withToken(webhookUrl, token);
 
-	const { baseUrl } = await resolveCredential(this);
-	const unreachable = unreachableReason(webhookUrl, baseUrl);
+	const credential = await resolveCredential(this);
+	const unreachable = unreachableReason(webhookUrl, credential.baseUrl);
 	if (unreachable) {
 		throw new NodeOperationError(
 			this.getNode(),
-			`PortalDuct at ${baseUrl} cannot reach this trigger: n8n's webhook URL ${webhookUrl} is ${unreachable}`,
+			`PortalDuct at ${credential.baseUrl} cannot reach this trigger: n8n's webhook URL ${webhookUrl} is ${unreachable}`,
 			{
 				description:
 					'Set WEBHOOK_URL (N8N_WEBHOOK_URL on n8n 2.x) to the https address where PortalDuct can reach this n8n, e.g. https://n8n.example.com/, restart n8n and activate again. For a local trial, run PortalDuct\'s sandbox on the same machine (npm run sandbox).',
 			},
 		);
 	}
+	const password = String(credential.decrypted.data?.password ?? '');
+	const displaced = judgeCurrent(this, await getRegistration(this), webhookUrl, password);
 
-	const current = await getRegistration(this);
-	let displaced = previous?.displaced;
-	if (current && !pointsAt(current.url, webhookUrl)) {
-		if (sameNodeOtherMode(current.url, webhookUrl)) {
-			// A test listen displacing this node's production registration puts it back afterwards;
-			// production displacing this node's own finished test listen has nothing to restore.
-			displaced = this.getMode() === 'manual' ? { url: current.url } : undefined;
-		} else if (await servedByActiveTrigger(this, current.url)) {
-			throw new NodeOperationError(
-				this.getNode(),
-				`This PortalDuct account already sends its portal login changes to another active PortalDuct Trigger (${withoutToken(current.url)})`,
-				{
-					description:
-						'PortalDuct keeps one webhook URL per account, so only one PortalDuct Trigger per account can be active. Deactivate the workflow that holds it first, or keep one trigger workflow and route its events with a Switch or Filter node.',
-				},
-			);
-		} else {
-			// Nobody serves it any more, or it is another system's: taken over, never restored.
-			displaced = undefined;
-		}
-	}
-
+	// Healing keeps the token, so deliveries already on their way still get through.
+	const token = previous?.token ?? newSecret();
+	const secret = sign ? deriveSecret(password, token) : '';
+	const registeredUrl = withToken(webhookUrl, token, secret);
 	const registration = await register(this, registeredUrl, secret || undefined);
-	store[recordKey(this)] = {
+	store[key] = {
 		token,
 		secret,
 		registeredUrl,
@@ -182,18 +185,14 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 export async function remove(this: IHookFunctions): Promise<boolean> {
 	const webhookUrl = this.getNodeWebhookUrl('default') as string;
 	const store = recordsOf(this.getWorkflowStaticData('node'));
-	const record = recordOf(this, store);
+	const key = recordKey(this, store);
+	const restore = store[key]?.displaced;
 	const current = await getRegistration(this);
-	const ours = current !== undefined && pointsAt(current.url, webhookUrl);
-	if (ours) {
-		const restore = record?.displaced;
-		if (restore && !pointsAt(restore.url, webhookUrl)) {
-			await register(this, restore.url, secretFor(store, restore.url));
-		} else {
-			await removeRegistration(this);
-		}
+	if (current !== undefined && pointsAt(current.url, webhookUrl)) {
+		if (restore && !pointsAt(restore.url, webhookUrl)) await register(this, restore.url, restore.secret || undefined);
+		else await removeRegistration(this);
 	}
 	// Someone else's registration is left alone: it replaced ours, it is not ours to remove.
-	delete store[recordKey(this, store)];
+	delete store[key];
 	return true;
 }

@@ -3,33 +3,81 @@
  * `await`, so two deliveries of the same event at the same moment start one execution.
  *
  * Why not static data alone: n8n loads a workflow's static data for each webhook call and writes
- * the whole object back after it (last writer wins), so overlapping calls lose each other's
- * eventIds (n8n source: packages/cli webhook helpers and `saveStaticData`). Static data still
- * carries them across restarts. Across several webhook processes no memory here is complete:
- * the README's exact-once recipe uses n8n's database-backed Remove Duplicates node.
+ * the whole object back after it (last writer wins; n8n source: packages/cli/src/webhooks/
+ * live-webhooks.ts and workflow-static-data.service.ts), so overlapping calls lose each other's
+ * eventIds. So every write carries all the recent eventIds this process has seen for the trigger,
+ * and writes n8n has not saved yet get each newer one too: whichever n8n saves last is complete,
+ * and static data carries them across restarts. Across several webhook processes (queue mode)
+ * each process's writes carry only its own: the README's exact-once recipe uses n8n's
+ * database-backed Remove Duplicates node.
+ *
+ * Module-level on purpose: it is the memory of this n8n process, which outlives every webhook
+ * call and every Workflow object n8n builds per call. Bounded: EVENTS_REMEMBERED per trigger,
+ * TRIGGERS_REMEMBERED triggers, UNSAVED_WRITES_KEPT writes per trigger.
  */
 
-/** eventIds remembered per trigger; the oldest are forgotten first. */
+/** eventIds remembered per trigger in this process; the oldest are forgotten first. */
 export const EVENTS_REMEMBERED = 5_000;
+/** eventIds each registration keeps in static data for restarts; the oldest are forgotten first. */
+export const SEEN_EVENTS_KEPT = 500;
 /** Triggers remembered; the one unused longest is forgotten first. */
 const TRIGGERS_REMEMBERED = 1_000;
+/** Static data writes per trigger that may still be unsaved (n8n saves each within its call). */
+const UNSAVED_WRITES_KEPT = 8;
 
-const byTrigger = new Map<string, Set<string>>();
+interface TriggerMemory {
+	/** eventIds in the order first seen, newest last. */
+	ids: Set<string>;
+	/** The `seen` lists of recent calls' static data, newest last: n8n may not have saved them yet. */
+	writes: string[][];
+}
+
+const byTrigger = new Map<string, TriggerMemory>();
+
+function memoryOf(key: string): TriggerMemory {
+	let memory = byTrigger.get(key);
+	if (memory) byTrigger.delete(key);
+	else memory = { ids: new Set(), writes: [] };
+	byTrigger.set(key, memory);
+	if (byTrigger.size > TRIGGERS_REMEMBERED) byTrigger.delete(byTrigger.keys().next().value as string);
+	return memory;
+}
 
 /**
  * Records `eventId` for the trigger `key` (workflow, node, test or production); returns false when
  * this process already saw it. Synchronous on purpose: nothing can run between check and record.
  */
 export function firstInProcess(key: string, eventId: string): boolean {
-	let seen = byTrigger.get(key);
-	if (seen) byTrigger.delete(key);
-	else seen = new Set();
-	byTrigger.set(key, seen);
-	if (byTrigger.size > TRIGGERS_REMEMBERED) byTrigger.delete(byTrigger.keys().next().value as string);
-	if (seen.has(eventId)) return false;
-	seen.add(eventId);
-	if (seen.size > EVENTS_REMEMBERED) seen.delete(seen.values().next().value as string);
+	const { ids } = memoryOf(key);
+	if (ids.has(eventId)) return false;
+	ids.add(eventId);
+	if (ids.size > EVENTS_REMEMBERED) ids.delete(ids.values().next().value as string);
 	return true;
+}
+
+function keepNewest(seen: string[]): void {
+	if (seen.length > SEEN_EVENTS_KEPT) seen.splice(0, seen.length - SEEN_EVENTS_KEPT);
+}
+
+/**
+ * Makes this call's static data write (`seen`, the record's list, changed in place) carry every
+ * recent eventId this process has seen for the trigger `key`, newest last, at most
+ * SEEN_EVENTS_KEPT; and adds `eventId` to the lists of earlier calls whose writes n8n may not
+ * have saved yet. Call it for deliveries that start an execution, after `firstInProcess`.
+ */
+export function carryRecentEvents(key: string, seen: string[], eventId: string): void {
+	const memory = memoryOf(key);
+	for (const earlier of memory.writes) {
+		if (!earlier.includes(eventId)) {
+			earlier.push(eventId);
+			keepNewest(earlier);
+		}
+	}
+	const have = new Set(seen);
+	for (const id of [...memory.ids].slice(-SEEN_EVENTS_KEPT)) if (!have.has(id)) seen.push(id);
+	keepNewest(seen);
+	memory.writes.push(seen);
+	if (memory.writes.length > UNSAVED_WRITES_KEPT) memory.writes.shift();
 }
 
 /** Triggers (by key) that received a correctly signed delivery in this process: unsigned ones are refused. */

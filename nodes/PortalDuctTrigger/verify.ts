@@ -58,46 +58,91 @@ export function verifySignature(
 	return matches ? { ok: true } : { ok: false, reason: 'signature does not match' };
 }
 
-/** The URL registered with PortalDuct: n8n's webhook URL plus this node's token. */
-export function withToken(webhookUrl: string, token: string): string {
+/** The query parameter of a registered URL that says how its deliveries are signed (see `withToken`). */
+export const SIGNING_PARAMETER = 'signing';
+/** `signing` value of a registration without a secret. */
+const UNSIGNED = 'off';
+
+/**
+ * The signing secret of a registration, derived from the credential's password and the URL's
+ * token (hex HMAC-SHA256): every context that reads the credential and the registered URL
+ * computes the same secret, so a test listen can put production back with its secret without
+ * seeing production's static data (n8n gives a test listen empty static data). Knowing the URL
+ * alone does not give it; the password already lets whoever has it register any URL.
+ */
+export function deriveSecret(password: string, token: string): string {
+	return createHmac('sha256', password).update(`n8n-nodes-portalduct delivery secret|${token}`).digest('hex');
+}
+
+/** A short public check of a secret (16 hex of a SHA-256), carried in the registered URL. */
+export function secretFingerprint(secret: string): string {
+	return createHash('sha256').update(`n8n-nodes-portalduct fingerprint|${secret}`).digest('hex').slice(0, 16);
+}
+
+/**
+ * The URL registered with PortalDuct: n8n's webhook URL plus this node's token and how it signs
+ * (`signing=<fingerprint of the secret>` or `signing=off`), so the registration itself says
+ * which secret belongs to it.
+ */
+export function withToken(webhookUrl: string, token: string, secret = ''): string {
 	const url = new URL(webhookUrl);
 	url.searchParams.set(TOKEN_PARAMETER, token);
+	url.searchParams.set(SIGNING_PARAMETER, secret ? secretFingerprint(secret) : UNSIGNED);
 	return url.toString();
 }
 
-/** A registered URL fit to show: its token (a delivery credential) left out. */
+/** What a registered URL says of itself: its token and signing (undefined: not this node's format). */
+export function readRegisteredUrl(registeredUrl: string): { token?: string; signing?: { secretFingerprint?: string } } {
+	try {
+		const params = new URL(registeredUrl).searchParams;
+		const signing = params.get(SIGNING_PARAMETER);
+		return {
+			token: params.get(TOKEN_PARAMETER) ?? undefined,
+			signing: signing === null ? undefined : signing === UNSIGNED ? {} : { secretFingerprint: signing },
+		};
+	} catch {
+		return {};
+	}
+}
+
+/** A registered URL fit to show: its token (a delivery credential) and signing check left out. */
 export function withoutToken(registeredUrl: string): string {
 	try {
 		const url = new URL(registeredUrl);
 		url.searchParams.delete(TOKEN_PARAMETER);
+		url.searchParams.delete(SIGNING_PARAMETER);
 		return url.toString();
 	} catch {
 		return 'an address that is not a URL';
 	}
 }
 
-/** Whether a registered URL points at this webhook (whatever token it carries). */
-export function pointsAt(registeredUrl: string, webhookUrl: string): boolean {
+/** The path of a URL without trailing slashes, or undefined when it is not a URL. */
+function pathOf(url: string): string | undefined {
 	try {
-		const a = new URL(registeredUrl);
-		const b = new URL(webhookUrl);
-		return a.origin === b.origin && a.pathname.replace(/\/+$/, '') === b.pathname.replace(/\/+$/, '');
+		return new URL(url).pathname.replace(/\/+$/, '');
 	} catch {
-		return false;
+		return undefined;
 	}
 }
 
 /**
- * Whether a registered URL is this same trigger node in n8n's other mode (the editor's
- * /webhook-test/... and the active workflow's /webhook/... differ only in the first segment).
+ * Whether a registered URL points at this webhook, whatever its token and origin: the path holds
+ * the node's webhookId (a UUID of its own), while the origin follows WEBHOOK_URL, which changes
+ * when n8n moves (a new tunnel or domain) and may differ between queue-mode processes.
  */
-export function sameNodeOtherMode(registeredUrl: string, webhookUrl: string): boolean {
-	try {
-		const a = new URL(registeredUrl);
-		const b = new URL(webhookUrl);
-		const rest = (url: URL) => url.pathname.replace(/\/+$/, '').split('/').slice(2).join('/');
-		return a.origin === b.origin && rest(a) !== '' && rest(a) === rest(b);
-	} catch {
-		return false;
-	}
+export function pointsAt(registeredUrl: string, webhookUrl: string): boolean {
+	const path = pathOf(registeredUrl);
+	return path !== undefined && path === pathOf(webhookUrl);
+}
+
+/**
+ * Whether a registered URL is this same trigger node, in either of n8n's modes: the editor's
+ * /webhook-test/<webhookId>/... and the published workflow's /webhook/<webhookId>/... differ only
+ * in the first path segment (origins as in `pointsAt`).
+ */
+export function isThisNode(registeredUrl: string, webhookUrl: string): boolean {
+	const rest = (url: string) => pathOf(url)?.split('/').slice(2).join('/');
+	const a = rest(registeredUrl);
+	return a !== undefined && a !== '' && a === rest(webhookUrl);
 }

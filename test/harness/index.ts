@@ -44,7 +44,7 @@ import {
 	type WorkflowJson,
 } from './run-workflow';
 import { startWebhookServer as startServer, type WebhookServer } from './webhook-server';
-import { createWebhookHooks, getNode, type HookMode, type WebhookHooks } from './webhooks';
+import { createWebhookHooks, getNode, testListenCopy, type HookMode, type WebhookHooks } from './webhooks';
 
 export type { LogLine } from './logging';
 export type { RunResult, WorkflowJson, WorkflowNodeJson } from './run-workflow';
@@ -80,6 +80,8 @@ export interface StartWebhookServerOptions {
 	mode?: HookMode;
 	/** 'perCall': static data loaded per call and written back whole, as n8n does (see webhook-server). */
 	staticData?: 'shared' | 'perCall';
+	/** The port to listen on (default: a free one); the same port again plays n8n after a restart. */
+	port?: number;
 }
 
 export interface Harness {
@@ -99,14 +101,21 @@ export interface Harness {
 	 * static data between runs, as n8n keeps it for an active workflow.
 	 */
 	run(workflow: WorkflowJson | Workflow, options?: RunOptions): Promise<RunResult>;
-	/** The registration hooks n8n calls on activation and deactivation of a webhook trigger. */
+	/**
+	 * The registration hooks n8n calls on activation and deactivation of a webhook trigger. Mode
+	 * 'manual' is one test listen: its hooks work on a copy of the workflow whose static data
+	 * starts empty, as n8n's do (see testListenCopy); 'trigger' on the workflow itself.
+	 */
 	hooks(
 		workflow: WorkflowJson | Workflow,
 		nodeName: string,
 		mode: HookMode,
 		activation?: WorkflowActivateMode,
 	): WebhookHooks;
-	/** Starts a real HTTP server for a webhook node; start it before registering (URLs use it). */
+	/**
+	 * Starts a real HTTP server for a webhook node; start it before registering (URLs use it).
+	 * Mode 'manual' serves one test listen: its calls and its hooks share the listen's copy.
+	 */
 	startWebhookServer(options: StartWebhookServerOptions): Promise<WebhookServer>;
 	/** The additionalData a run gets (for tests that build n8n-core contexts themselves). */
 	additionalData(workflow?: Workflow): IWorkflowExecuteAdditionalData;
@@ -185,15 +194,24 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
 			additionalData: (hooks) => additionalDataFor(workflow, { executionId, hooks }),
 		});
 
-	const hooks: Harness['hooks'] = (workflow, nodeName, mode, activation) => {
-		const target = toWorkflow(workflow);
-		return createWebhookHooks(
+	const hooksOn = (target: Workflow, nodeName: string, mode: HookMode, activation?: WorkflowActivateMode) =>
+		createWebhookHooks(
 			target,
 			nodeName,
 			mode,
 			activation ?? (mode === 'manual' ? 'manual' : 'activate'),
 			additionalDataFor(target),
 		);
+	/** A test listen's own workflow (see testListenCopy), at the webhook origin of the one it copies. */
+	const listenCopy = (target: Workflow): Workflow => {
+		const copy = testListenCopy(target);
+		const origin = origins.get(target);
+		if (origin) origins.set(copy, origin);
+		return copy;
+	};
+	const hooks: Harness['hooks'] = (workflow, nodeName, mode, activation) => {
+		const target = toWorkflow(workflow);
+		return hooksOn(mode === 'manual' ? listenCopy(target) : target, nodeName, mode, activation);
 	};
 
 	return {
@@ -212,13 +230,14 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
 		},
 		hooks,
 		async startWebhookServer(serverOptions) {
-			const target = toWorkflow(serverOptions.workflow);
+			const stored = toWorkflow(serverOptions.workflow);
+			const target = serverOptions.mode === 'manual' ? listenCopy(stored) : stored;
 			const server = await startServer(
 				{
 					additionalData: (extra) => additionalDataFor(target, extra),
 					nextExecutionId,
 					setOrigin: (workflow, origin) => origins.set(workflow, origin),
-					hooks,
+					hooks: hooksOn,
 					run: async (workflow, startNode, data, mode, executionId) =>
 						await runFrom(workflow, startNode, data ?? [], mode, executionId),
 				},

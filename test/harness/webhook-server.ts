@@ -40,6 +40,8 @@ export interface WebhookServerOptions {
 	 * whole (last writer wins), so overlapping calls can lose each other's changes.
 	 */
 	staticData?: 'shared' | 'perCall';
+	/** The port to listen on (default: a free one). */
+	port?: number;
 }
 
 export interface WebhookResponseRecord {
@@ -214,10 +216,19 @@ function withStaticDataCopy(workflow: Workflow): Workflow {
 }
 
 /**
- * n8n's WorkflowStaticDataService.saveStaticData after a webhook call: when the call changed its
- * copy (`__dataChanged`), the stored object is replaced by it whole.
+ * How long n8n's database write of static data takes here. n8n awaits it before its own answer
+ * (a node that answered itself has let the sender go on already); measured in n8n 2.41.1 on
+ * SQLite, the next delivery of a sequential sender started within about 4 ms, before the save.
  */
-function saveStaticDataWhole(call: Workflow, stored: Workflow): void {
+const STATIC_DATA_SAVE_MS = 5;
+
+/**
+ * n8n's WorkflowStaticDataService.saveStaticData after a webhook call: when the call changed its
+ * copy (`__dataChanged`), the stored object is replaced by it whole. It is a database write, so
+ * it lands a moment later and serializes the copy as it is then.
+ */
+async function saveStaticDataWhole(call: Workflow, stored: Workflow): Promise<void> {
+	await new Promise<void>((resolve) => setTimeout(resolve, STATIC_DATA_SAVE_MS));
 	if (call.staticData.__dataChanged !== true) return;
 	const copy = JSON.parse(JSON.stringify(call.staticData)) as IDataObject;
 	delete copy.__dataChanged;
@@ -262,13 +273,15 @@ export async function startWebhookServer(
 	});
 	// n8n-core opens a new connection per request; do not hold idle ones open.
 	server.keepAliveTimeout = 1000;
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
 	origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
 	deps.setOrigin(workflow, origin);
 
 	const endpoint = isTest ? 'webhook-test' : 'webhook';
 
 	async function handle(incoming: IncomingMessage, res: ServerResponse): Promise<void> {
+		// n8n loads the workflow, static data included, when a call comes in, before it reads the body.
+		const callWorkflow = options.staticData === 'perCall' ? withStaticDataCopy(workflow) : workflow;
 		recordResponse(res, (record) => responses.push(record));
 		const response = asExpressResponse(res);
 		const url = new URL(incoming.url ?? '/', origin);
@@ -301,12 +314,14 @@ export async function startWebhookServer(
 		req.readRawBody = async () => {};
 		parseBody(req);
 
-		const callWorkflow = options.staticData === 'perCall' ? withStaticDataCopy(workflow) : workflow;
 		const context = new WebhookContext(callWorkflow, node, additionalData, executionMode, webhookData, [], null);
 		let result: IWebhookResponseData;
 		try {
 			result = await invokeWebhook(context);
-			if (callWorkflow !== workflow) saveStaticDataWhole(callWorkflow, workflow);
+			// n8n saves production static data in its response callback, before it sends its own
+			// answer (n8n source: packages/cli/src/webhooks/live-webhooks.ts); a node that answered
+			// itself has let the sender go on already. Test listens save nothing (test-webhooks.ts).
+			if (callWorkflow !== workflow && !isTest) await saveStaticDataWhole(callWorkflow, workflow);
 		} catch (error) {
 			errors.push(error as Error);
 			// n8n reports it (to its log) and answers with a generic message.

@@ -6,12 +6,12 @@
 import { HookContext } from 'n8n-core';
 import {
 	NodeHelpers,
+	Workflow,
 	type IDataObject,
 	type IHttpRequestMethods,
 	type INode,
 	type IWebhookData,
 	type IWorkflowExecuteAdditionalData,
-	type Workflow,
 	type WorkflowActivateMode,
 	type WebhookType,
 	type WorkflowExecuteMode,
@@ -32,6 +32,27 @@ export interface WebhookHooks {
 	/** The URL the node registers (`getNodeWebhookUrl('default')`). */
 	webhookUrl: string;
 	workflow: Workflow;
+}
+
+/**
+ * The workflow a test listen runs on, as n8n builds it: a copy whose static data starts EMPTY
+ * (n8n source: packages/cli/src/webhooks/test-webhooks.ts, `toWorkflow` is called without the
+ * stored static data). `needsWebhook` keeps what create() stored with the listen's registration,
+ * and the listen's webhook calls (`setTestStaticData`) and its delete() (`deactivateWebhooks`) see
+ * that: one object for the whole listen, never the published workflow's static data.
+ */
+export function testListenCopy(workflow: Workflow): Workflow {
+	return new Workflow({
+		id: workflow.id,
+		name: workflow.name,
+		nodes: Object.values(workflow.nodes),
+		connections: workflow.connectionsBySourceNode,
+		active: false,
+		nodeTypes: workflow.nodeTypes,
+		staticData: {},
+		settings: workflow.settings,
+		pinData: workflow.pinData,
+	});
 }
 
 export function getNode(workflow: Workflow, nodeName: string): INode {

@@ -127,7 +127,7 @@ describe('two workflows on one PortalDuct account', () => {
 		const b = await listen(triggerWorkflow());
 		await a.hooks().activate();
 		await expect(b.hooks().activate()).rejects.toThrow(
-			new RegExp(`already sends its portal login changes to another active PortalDuct Trigger \\(${a.webhookUrl.replace(/[/.?]/g, '\\$&')}\\)`),
+			`PortalDuct already sends this account's portal login changes to ${a.webhookUrl}, which is not this trigger`,
 		);
 		expect(w.sandbox.state.registration!.url.startsWith(`${a.webhookUrl}?token=`)).toBe(true);
 		// The message shows the holder's URL without its token.
@@ -147,16 +147,18 @@ describe('two workflows on one PortalDuct account', () => {
 		expect(w.sandbox.state.registration).toBeNull();
 	});
 
-	test('a registration nobody serves any more is taken over, and never restored', async () => {
+	test('a registration nobody serves any more is refused too; Replace Existing Registration takes it over, never restored', async () => {
 		const a = await listen(triggerWorkflow());
 		await a.hooks().activate();
 		// A's n8n went away without deactivating: PortalDuct still points at it.
 		await a.close();
 		servers = servers.filter((s) => s !== a);
 		const b = await listen(triggerWorkflow());
-		await b.hooks().activate();
-		expect(w.sandbox.state.registration!.url.startsWith(`${b.webhookUrl}?token=`)).toBe(true);
-		await b.hooks().delete();
+		await expect(b.hooks().activate()).rejects.toThrow(`to ${a.webhookUrl}, which is not this trigger`);
+		const taking = await listen(triggerWorkflow({ replaceExistingRegistration: true }));
+		await taking.hooks().activate();
+		expect(w.sandbox.state.registration!.url.startsWith(`${taking.webhookUrl}?token=`)).toBe(true);
+		await taking.hooks().delete();
 		expect(w.sandbox.state.registration).toBeNull();
 	});
 
@@ -164,7 +166,7 @@ describe('two workflows on one PortalDuct account', () => {
 		const a = await listen(triggerWorkflow());
 		await a.hooks().activate();
 		const bTest = await listen(triggerWorkflow(), 'manual');
-		await expect(bTest.hooks().activate()).rejects.toThrow(/another active PortalDuct Trigger/);
+		await expect(bTest.hooks().activate()).rejects.toThrow(`to ${a.webhookUrl}, which is not this trigger`);
 	});
 
 	test('a test listen of the same node puts production back afterwards, with its secret', async () => {
@@ -220,6 +222,6 @@ test('Webhook > Get shows a trigger\'s registered URL without its delivery token
 	const token = new URL(w.sandbox.state.registration!.url).searchParams.get('token')!;
 	const run = await w.act({ resource: 'webhook', operation: 'get' });
 	const [out] = run.json('PortalDuct');
-	expect(out.url).toBe(`${server.webhookUrl}?token=%28hidden%29`);
+	expect(String(out.url).startsWith(`${server.webhookUrl}?token=%28hidden%29&signing=`)).toBe(true);
 	expect(JSON.stringify(run.raw.data.resultData)).not.toContain(token);
 });

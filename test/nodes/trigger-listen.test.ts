@@ -1,0 +1,254 @@
+/**
+ * The PortalDuct Trigger where users meet it, through n8n-core's real HookContext and
+ * WebhookContext with n8n's own rules (test listens on a copy whose static data starts empty,
+ * production static data loaded per call and written back whole):
+ * - a test listen leaves production exactly as it was (URL, token, secret), however it ends;
+ * - activation never takes the account from a URL that is not this trigger's, and sends it nothing;
+ * - a restart (a new n8n process over the same stored static data) forgets no delivered event.
+ */
+import { createHmac, randomUUID } from 'node:crypto';
+
+import axios from 'axios';
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
+
+import type { Harness, WebhookServer, WorkflowJson } from '../harness';
+import { startWebhookReceiver } from '../sandbox/webhook-receiver';
+import { closeHarness, world, type World } from '../support/fixture';
+import { CREDENTIAL_ID, triggerWorkflow as makeTriggerWorkflow, uuid } from '../support/workflows';
+
+/** A trigger workflow of its own (its own id: static data and process memory are per workflow). */
+const triggerWorkflow = (options: IDataObject = {}): WorkflowJson =>
+	makeTriggerWorkflow({ options, next: 'Handle', id: `wf${randomUUID().replace(/-/g, '').slice(0, 14)}` });
+
+let w: World;
+let servers: WebhookServer[] = [];
+beforeEach(async () => {
+	w = await world();
+});
+afterEach(async () => {
+	for (const server of servers) await server.close();
+	servers = [];
+	await w.close();
+});
+afterAll(closeHarness);
+
+async function serve(
+	workflow: WorkflowJson,
+	mode: 'trigger' | 'manual' = 'trigger',
+	harness: Harness = w.harness,
+	port?: number,
+): Promise<WebhookServer> {
+	const server = await harness.startWebhookServer({ workflow, nodeName: 'PortalDuct Trigger', mode, staticData: 'perCall', port });
+	servers.push(server);
+	return server;
+}
+
+const event = (status = 'failure'): IDataObject => ({
+	eventId: randomUUID(),
+	event: 'clientPortalLoginChange',
+	occurredAt: new Date().toISOString(),
+	customerUUID: uuid(),
+	clientUUID: uuid(),
+	connection_uuid: uuid(),
+	portalName: 'Ariba',
+	status,
+	retryRequired: status === 'failure',
+	message: 'listen test',
+});
+
+/** POSTs a delivery to the URL PortalDuct holds, signed with the secret it holds (as PortalDuct does). */
+async function deliver(body: IDataObject) {
+	const registration = w.sandbox.state.registration!;
+	const raw = JSON.stringify(body);
+	const headers: Record<string, string> = { 'content-type': 'application/json' };
+	if (registration.secret) {
+		const t = Math.floor(Date.now() / 1000);
+		headers['x-portalduct-signature'] = `t=${t},v1=${createHmac('sha256', registration.secret).update(`${t}.${raw}`).digest('hex')}`;
+	}
+	const answer = await axios.post(registration.url, raw, { headers, validateStatus: () => true });
+	return { status: answer.status, body: answer.data as IDataObject };
+}
+
+/** What PortalDuct holds: URL (with the token) and secret. */
+const held = () => ({ url: w.sandbox.state.registration?.url, secret: w.sandbox.state.registration?.secret });
+
+/** Production published, one signed delivery run: the state a test listen must leave untouched. */
+async function publishedWithOneRun(workflow: WorkflowJson) {
+	const production = await serve(workflow);
+	await production.hooks().activate();
+	expect((await deliver(event())).status).toBe(200);
+	await production.waitForExecutions(1);
+	return { production, before: held() };
+}
+
+/** After the listen: PortalDuct holds production exactly as before, and signed deliveries run there. */
+async function productionAsBefore(production: WebhookServer, before: ReturnType<typeof held>) {
+	expect(held()).toEqual(before);
+	const ran = production.executions.length;
+	const answers = [await deliver(event()), await deliver(event())];
+	expect(answers.map((a) => a.status)).toEqual([200, 200]);
+	await production.waitForExecutions(ran + 2);
+	await production.idle();
+	expect(production.executions).toHaveLength(ran + 2);
+}
+
+describe('a test listen leaves production exactly as it was', () => {
+	test('the listen ends after one event', async () => {
+		const workflow = triggerWorkflow();
+		const { production, before } = await publishedWithOneRun(workflow);
+		const editor = await serve(workflow, 'manual');
+		await editor.hooks().activate();
+		expect(held().url?.startsWith(`${editor.webhookUrl}?`)).toBe(true);
+		// The listen's copy started empty: production's record was not there to read.
+		expect(Object.keys(editor.hooks().staticData().registrations as IDataObject)).toEqual([
+			`${workflow.nodes[0].webhookId}|test`,
+		]);
+		expect((await deliver(event('success'))).status).toBe(200);
+		const [run] = await editor.waitForExecutions(1);
+		expect(run.json('Handle')[0]).toMatchObject({ status: 'success' });
+		await editor.hooks().delete(); // n8n ends the listen after one event
+		await productionAsBefore(production, before);
+	});
+
+	test('the listen is stopped before any event ("Stop listening", or its timeout)', async () => {
+		const workflow = triggerWorkflow();
+		const { production, before } = await publishedWithOneRun(workflow);
+		const editor = w.harness.hooks(workflow, 'PortalDuct Trigger', 'manual');
+		await editor.activate();
+		expect(held().url).not.toBe(before.url);
+		await editor.delete();
+		await productionAsBefore(production, before);
+	});
+
+	test('production without signing comes back without signing', async () => {
+		const workflow = triggerWorkflow({ signDeliveries: false });
+		const { production, before } = await publishedWithOneRun(workflow);
+		expect(before.secret).toBeUndefined();
+		const editor = w.harness.hooks(workflow, 'PortalDuct Trigger', 'manual');
+		await editor.activate();
+		await editor.delete();
+		await productionAsBefore(production, before);
+	});
+
+	test('a listen that could not put production back is refused, and production keeps the account', async () => {
+		const workflow = triggerWorkflow();
+		const { production, before } = await publishedWithOneRun(workflow);
+		// The credential's password changed since production registered: its secret is not derivable.
+		const stored = w.storedCredential() as ICredentialDataDecryptedObject;
+		w.harness.credentials.set(CREDENTIAL_ID, 'portalDuctApi', { ...stored, password: `${String(stored.password)}-new` });
+		const editor = w.harness.hooks(workflow, 'PortalDuct Trigger', 'manual');
+		await expect(editor.activate()).rejects.toThrow(/could not put it back as it is/);
+		w.harness.credentials.set(CREDENTIAL_ID, 'portalDuctApi', stored);
+		await productionAsBefore(production, before);
+	});
+});
+
+describe('activation asks before it takes over', () => {
+	test('a URL of another system: refused naming it, nothing sent to it; Replace Existing Registration takes over', async () => {
+		const other = await startWebhookReceiver('/crm/hooks');
+		try {
+			const foreign = `${other.url}?token=not-for-your-eyes`;
+			await w.act({ resource: 'webhook', operation: 'register', url: foreign });
+			const server = await serve(triggerWorkflow());
+			const refusal = server.hooks().activate();
+			await expect(refusal).rejects.toThrow(`PortalDuct already sends this account's portal login changes to ${other.url}, which is not this trigger`);
+			await expect(server.hooks().activate()).rejects.not.toThrow('not-for-your-eyes');
+			expect(held().url).toBe(foreign);
+
+			const taking = await serve(triggerWorkflow({ replaceExistingRegistration: true }));
+			expect(await taking.hooks().activate()).toBe(true);
+			expect(held().url?.startsWith(`${taking.webhookUrl}?token=`)).toBe(true);
+			// Deactivated: the previous URL is not restored.
+			await taking.hooks().delete();
+			expect(w.sandbox.state.registration).toBeNull();
+			expect(other.received).toEqual([]);
+		} finally {
+			await other.close();
+		}
+	});
+
+	test('a second trigger workflow on the account is refused at once, naming the first one\'s URL without its token', async () => {
+		const a = await serve(triggerWorkflow());
+		await a.hooks().activate();
+		const token = new URL(held().url!).searchParams.get('token')!;
+		const b = await serve(triggerWorkflow());
+		for (const mode of ['trigger', 'manual'] as const) {
+			const hooks = mode === 'trigger' ? b.hooks() : w.harness.hooks(b.hooks().workflow, 'PortalDuct Trigger', 'manual');
+			const error = await hooks.activate().then(
+				() => undefined,
+				(e: Error) => e,
+			);
+			expect(error?.message).toBe(`PortalDuct already sends this account's portal login changes to ${a.webhookUrl}, which is not this trigger`);
+			expect(JSON.stringify({ ...error, message: error?.message })).not.toContain(token);
+		}
+		expect(held().url?.startsWith(`${a.webhookUrl}?token=${token}`)).toBe(true);
+		expect(a.responses).toEqual([]); // nothing was sent to A to find out what it is
+	});
+
+	test('this node\'s own leftover test listen URL is taken over by production without asking', async () => {
+		const workflow = triggerWorkflow();
+		const editor = w.harness.hooks(workflow, 'PortalDuct Trigger', 'manual');
+		await editor.activate(); // n8n stopped before the listen ended: PortalDuct still holds the test URL
+		const production = await serve(workflow);
+		expect(await production.hooks().activate()).toBe(true);
+		expect(held().url?.startsWith(`${production.webhookUrl}?token=`)).toBe(true);
+	});
+});
+
+describe('a restart forgets nothing the trigger saw', () => {
+	/** A new n8n process: fresh modules (the trigger's process memory empty), the stored static data, the same port. */
+	async function restart(workflow: WorkflowJson, before: WebhookServer): Promise<{ harness: Harness; server: WebhookServer }> {
+		// What n8n's database holds: the published workflow's static data as last saved.
+		const staticData = JSON.parse(JSON.stringify(before.hooks().workflow.staticData)) as IDataObject;
+		delete staticData.__dataChanged;
+		const port = Number(new URL(before.webhookUrl).port);
+		await before.close();
+		servers = servers.filter((s) => s !== before);
+		let harness: Harness | undefined;
+		await jest.isolateModulesAsync(async () => {
+			const { createHarness } = (await import('../harness')) as typeof import('../harness');
+			harness = await createHarness();
+		});
+		harness!.credentials.set(CREDENTIAL_ID, 'portalDuctApi', w.storedCredential() as ICredentialDataDecryptedObject);
+		const server = await serve({ ...workflow, staticData }, 'trigger', harness, port);
+		return { harness: harness!, server };
+	}
+
+	const redeliverAll = async (events: IDataObject[], server: WebhookServer) => {
+		const again = await Promise.all(events.map(async (e) => await deliver(e)));
+		expect(again.map((a) => a.status)).toEqual(events.map(() => 200));
+		await server.idle();
+		return server.executions.length;
+	};
+
+	test.each([
+		['at once', async (events: IDataObject[]) => await Promise.all(events.map(async (e) => await deliver(e)))],
+		[
+			'one at a time, as PortalDuct sends them',
+			async (events: IDataObject[]) => {
+				for (const e of events) await deliver(e);
+			},
+		],
+	])('5 bursts of 5 distinct events delivered %s, n8n restarted after each, all redelivered: no second execution', async (_how, send) => {
+		const workflow = triggerWorkflow();
+		let server = await serve(workflow);
+		await server.hooks().activate();
+		const harnesses: Harness[] = [];
+		const rerun: number[] = [];
+		try {
+			for (let burst = 0; burst < 5; burst++) {
+				const events = Array.from({ length: 5 }, () => event());
+				await send(events);
+				await server.waitForExecutions(5);
+				await server.idle();
+				const restarted = await restart(workflow, server);
+				harnesses.push(restarted.harness);
+				server = restarted.server;
+				rerun.push(await redeliverAll(events, server));
+			}
+		} finally {
+			for (const harness of harnesses) await harness.close();
+		}
+		expect(rerun).toEqual([0, 0, 0, 0, 0]);
+	});
+});
