@@ -6,19 +6,15 @@
  * - activation never takes the account from a URL that is not this trigger's, and sends it nothing;
  * - a restart (a new n8n process over the same stored static data) forgets no delivered event.
  */
-import { createHmac, randomUUID } from 'node:crypto';
-
-import axios from 'axios';
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import type { Harness, WebhookServer, WorkflowJson } from '../harness';
 import { startWebhookReceiver } from '../sandbox/webhook-receiver';
 import { closeHarness, world, type World } from '../support/fixture';
-import { CREDENTIAL_ID, triggerWorkflow as makeTriggerWorkflow, uuid } from '../support/workflows';
+import { deliverTo, ownTriggerWorkflow, portalLoginChange } from '../support/deliveries';
+import { CREDENTIAL_ID } from '../support/workflows';
 
-/** A trigger workflow of its own (its own id: static data and process memory are per workflow). */
-const triggerWorkflow = (options: IDataObject = {}): WorkflowJson =>
-	makeTriggerWorkflow({ options, next: 'Handle', id: `wf${randomUUID().replace(/-/g, '').slice(0, 14)}` });
+const triggerWorkflow = ownTriggerWorkflow;
 
 let w: World;
 let servers: WebhookServer[] = [];
@@ -43,31 +39,10 @@ async function serve(
 	return server;
 }
 
-const event = (status = 'failure'): IDataObject => ({
-	eventId: randomUUID(),
-	event: 'clientPortalLoginChange',
-	occurredAt: new Date().toISOString(),
-	customerUUID: uuid(),
-	clientUUID: uuid(),
-	connection_uuid: uuid(),
-	portalName: 'Ariba',
-	status,
-	retryRequired: status === 'failure',
-	message: 'listen test',
-});
+const event = (status = 'failure'): IDataObject => portalLoginChange(status, 'listen test');
 
 /** POSTs a delivery to the URL PortalDuct holds, signed with the secret it holds (as PortalDuct does). */
-async function deliver(body: IDataObject) {
-	const registration = w.sandbox.state.registration!;
-	const raw = JSON.stringify(body);
-	const headers: Record<string, string> = { 'content-type': 'application/json' };
-	if (registration.secret) {
-		const t = Math.floor(Date.now() / 1000);
-		headers['x-portalduct-signature'] = `t=${t},v1=${createHmac('sha256', registration.secret).update(`${t}.${raw}`).digest('hex')}`;
-	}
-	const answer = await axios.post(registration.url, raw, { headers, validateStatus: () => true });
-	return { status: answer.status, body: answer.data as IDataObject };
-}
+const deliver = (body: IDataObject) => deliverTo(w.sandbox, body);
 
 /** What PortalDuct holds: URL (with the token) and secret. */
 const held = () => ({ url: w.sandbox.state.registration?.url, secret: w.sandbox.state.registration?.secret });

@@ -4,18 +4,13 @@
  * duplicate, filtered events cost no static data write, the record does not depend on the URL a
  * process computes, one account never ends on a URL nobody serves, signatures cannot be dropped.
  */
-import { createHmac, randomUUID } from 'node:crypto';
-
-import axios from 'axios';
 import type { IDataObject } from 'n8n-workflow';
 
 import type { WebhookServer, WorkflowJson } from '../harness';
 import { closeHarness, world, type World } from '../support/fixture';
-import { triggerWorkflow as makeTriggerWorkflow, uuid } from '../support/workflows';
+import { deliverTo, ownTriggerWorkflow, portalLoginChange } from '../support/deliveries';
 
-/** A trigger workflow of its own (its own id: static data and process memory are per workflow). */
-const triggerWorkflow = (options: IDataObject = {}, statuses?: string[]): WorkflowJson =>
-	makeTriggerWorkflow({ options, statuses, next: 'Handle', id: `wf${randomUUID().replace(/-/g, '').slice(0, 14)}` });
+const triggerWorkflow = ownTriggerWorkflow;
 
 let w: World;
 let servers: WebhookServer[] = [];
@@ -35,31 +30,10 @@ async function listen(workflow: WorkflowJson, mode: 'trigger' | 'manual' = 'trig
 	return server;
 }
 
-const event = (status = 'failure'): IDataObject => ({
-	eventId: randomUUID(),
-	event: 'clientPortalLoginChange',
-	occurredAt: new Date().toISOString(),
-	customerUUID: uuid(),
-	clientUUID: uuid(),
-	connection_uuid: uuid(),
-	portalName: 'Ariba',
-	status,
-	retryRequired: status === 'failure',
-	message: 'load test',
-});
+const event = (status = 'failure'): IDataObject => portalLoginChange(status, 'load test');
 
 /** POSTs a delivery to the URL PortalDuct holds, signed with the registered secret unless `signed` is false. */
-async function deliver(body: IDataObject, { signed = true, url }: { signed?: boolean; url?: string } = {}) {
-	const registration = w.sandbox.state.registration!;
-	const raw = JSON.stringify(body);
-	const headers: Record<string, string> = { 'content-type': 'application/json' };
-	if (signed && registration.secret) {
-		const t = Math.floor(Date.now() / 1000);
-		headers['x-portalduct-signature'] = `t=${t},v1=${createHmac('sha256', registration.secret).update(`${t}.${raw}`).digest('hex')}`;
-	}
-	const answer = await axios.post(url ?? registration.url, raw, { headers, validateStatus: () => true });
-	return { status: answer.status, body: answer.data as IDataObject };
-}
+const deliver = (body: IDataObject, options?: { signed?: boolean; url?: string }) => deliverTo(w.sandbox, body, options);
 
 const eventIdsRun = (server: WebhookServer) => server.executions.map((run) => run.json('Handle')[0].eventId as string);
 
