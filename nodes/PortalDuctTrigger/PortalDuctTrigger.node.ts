@@ -36,9 +36,6 @@ export class PortalDuctTrigger implements INodeType {
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
 				path: 'webhook',
-				// Empty: n8n then answers with the webhookResponse webhook() returns (its default would be
-				// the literal text "firstEntryJson").
-				responseData: '',
 				// The registered URL also carries this node's token: a URL copied from the panel would be refused.
 				ndvHideUrl: true,
 			},
@@ -92,7 +89,7 @@ export class PortalDuctTrigger implements INodeType {
 						type: 'boolean',
 						default: false,
 						description:
-							'Whether to take the PortalDuct account over when it sends its portal login changes to an address that is not this trigger (another system, another n8n, an old address of this one). That address then receives nothing, and is not restored when this workflow is unpublished. Off: publishing is refused and the error names the address.',
+							'Whether to take the PortalDuct account over when it sends its portal login changes to an address that is not this trigger: another PortalDuct Trigger workflow (in this n8n or another), another system. That address then receives nothing (a workflow there stays published but gets no events), and is not restored when this workflow is unpublished. Off: publishing is refused and the error names the address.',
 					},
 					{
 						displayName: 'Require Signatures',
@@ -130,13 +127,15 @@ export class PortalDuctTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		// Refusals are answered here, at once. What is accepted is answered by n8n, after it saved
-		// the static data this call changed (n8n source: packages/cli/src/webhooks/live-webhooks.ts):
-		// PortalDuct's next delivery then never overlaps that save.
-		const refuse = (status: number, message: string): IWebhookResponseData => {
-			this.getResponseObject().status(status).json({ received: false, message });
+		// Every answer is sent here, at once. Not left to n8n: with an execution to start, n8n answers
+		// after starting it, and building the execution's Workflow from the static data object this
+		// call shares clears its changed flag, so n8n never saved this call's eventIds (2.41.1,
+		// measured; n8n source: packages/cli/src/webhooks/live-webhooks.ts, ObservableObject).
+		const answer = (status: number, body: IDataObject): IWebhookResponseData => {
+			this.getResponseObject().status(status).json(body);
 			return { noWebhookResponse: true };
 		};
+		const refuse = (status: number, message: string) => answer(status, { received: false, message });
 
 		const staticData = this.getWorkflowStaticData('node');
 		const record = recordOf(this, recordsOf(staticData));
@@ -168,10 +167,10 @@ export class PortalDuctTrigger implements INodeType {
 		// this process's memory first (checked and filled before anything can interleave), then the
 		// ids static data carried across restarts.
 		const fresh = firstInProcess(trigger, body.eventId);
-		if (!fresh || record.seen.includes(body.eventId)) return { webhookResponse: { received: true, duplicate: true } };
+		if (!fresh || record.seen.includes(body.eventId)) return answer(200, { received: true, duplicate: true });
 		const wanted = this.getNodeParameter('statuses', ['pending', 'success', 'failure']) as ConnectionStatus[];
 		if (!wanted.includes(status)) {
-			return { webhookResponse: { received: true, ignored: `status ${status} is not selected` } };
+			return answer(200, { received: true, ignored: `status ${status} is not selected` });
 		}
 		// Only events that start an execution cost a static data write; it carries every recent one.
 		carryRecentEvents(trigger, record.seen, body.eventId);
@@ -179,6 +178,6 @@ export class PortalDuctTrigger implements INodeType {
 		if (this.getNodeParameter('options.includeHeaders', false) as boolean) {
 			item.headers = this.getHeaderData() as IDataObject;
 		}
-		return { webhookResponse: { received: true }, workflowData: [this.helpers.returnJsonArray([item])] };
+		return { ...answer(200, { received: true }), workflowData: [this.helpers.returnJsonArray([item])] };
 	}
 }

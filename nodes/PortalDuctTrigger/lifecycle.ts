@@ -109,14 +109,23 @@ function productionToRestore(ctx: IHookFunctions, url: string, password: string)
 	);
 }
 
-/** Refuses to take the account from a URL that is not this node's own (unless the option says so). */
-function refuseForeign(ctx: IHookFunctions, current: Registration): never {
+/**
+ * Refuses to take the account from a URL that is not this node's own. The message carries what to
+ * do: n8n's editor shows an activation error's message, not its description.
+ */
+function refuseForeign(ctx: IHookFunctions, current: Registration, webhookUrl: string): never {
+	const shown = withoutToken(current.url);
+	// Another trigger workflow of this same n8n: its webhook URL has this one's form (/webhook/<id>/webhook).
+	const here = new URL(webhookUrl);
+	const inThisN8n = shown.startsWith(here.origin) && /\/webhook(-test)?\/[^/]+\/webhook$/.test(new URL(shown).pathname);
 	throw new NodeOperationError(
 		ctx.getNode(),
-		`PortalDuct already sends this account's portal login changes to ${withoutToken(current.url)}, which is not this trigger`,
+		`PortalDuct already sends this account's portal login changes to ${shown}` +
+			(inThisN8n ? ', another PortalDuct Trigger workflow in this n8n' : ', which is not this trigger') +
+			`. Unpublish ${inThisN8n ? 'that workflow' : 'what uses that address'} first, or turn on Options > Replace Existing Registration to take the account over.`,
 		{
 			description:
-				'PortalDuct keeps one webhook URL per account. If that address is another PortalDuct Trigger, unpublish (1.x: deactivate) its workflow first, or keep one trigger workflow and route its events with a Switch node. If it is another system, or an old address of this n8n, turn on Options > Replace Existing Registration: this trigger then takes the account over, that address stops receiving portal login changes and is not restored afterwards.',
+				'PortalDuct keeps one webhook URL per account. Keep one trigger workflow per account and route its events with a Switch node, or turn on Replace Existing Registration: that address then stops receiving portal login changes and is not restored afterwards (a workflow there stays published but receives nothing).',
 		},
 	);
 }
@@ -139,7 +148,7 @@ function judgeCurrent(
 		return ctx.getMode() === 'manual' ? productionToRestore(ctx, current.url, password) : undefined;
 	}
 	if (ctx.getNodeParameter('options.replaceExistingRegistration', false) as boolean) return undefined;
-	return refuseForeign(ctx, current);
+	return refuseForeign(ctx, current, webhookUrl);
 }
 
 export async function create(this: IHookFunctions): Promise<boolean> {

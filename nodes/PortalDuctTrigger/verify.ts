@@ -105,13 +105,14 @@ export function readRegisteredUrl(registeredUrl: string): { token?: string; sign
 	}
 }
 
-/** A registered URL fit to show: its token (a delivery credential) and signing check left out. */
+/**
+ * A registered URL fit to show in an error or an item: scheme, host and path only. The query
+ * (this node's token, another system's key) and any user name and password are left out.
+ */
 export function withoutToken(registeredUrl: string): string {
 	try {
 		const url = new URL(registeredUrl);
-		url.searchParams.delete(TOKEN_PARAMETER);
-		url.searchParams.delete(SIGNING_PARAMETER);
-		return url.toString();
+		return `${url.protocol}//${url.host}${url.pathname}`;
 	} catch {
 		return 'an address that is not a URL';
 	}

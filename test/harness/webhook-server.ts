@@ -318,10 +318,14 @@ export async function startWebhookServer(
 		let result: IWebhookResponseData;
 		try {
 			result = await invokeWebhook(context);
-			// n8n saves production static data in its response callback, before it sends its own
-			// answer (n8n source: packages/cli/src/webhooks/live-webhooks.ts); a node that answered
-			// itself has let the sender go on already. Test listens save nothing (test-webhooks.ts).
-			if (callWorkflow !== workflow && !isTest) await saveStaticDataWhole(callWorkflow, workflow);
+			// n8n saves production static data in its response callback (n8n source:
+			// packages/cli/src/webhooks/live-webhooks.ts); a node that answered itself has let the
+			// sender go on already. When n8n answers a call that starts an execution, it starts the
+			// execution first, and the execution's Workflow, built over the same stored static data
+			// object, clears its changed flag: nothing is saved (measured on 2.41.1). Test listens
+			// save nothing (test-webhooks.ts).
+			const n8nAnswersAfterRun = result.noWebhookResponse !== true && result.workflowData !== undefined;
+			if (callWorkflow !== workflow && !isTest && !n8nAnswersAfterRun) await saveStaticDataWhole(callWorkflow, workflow);
 		} catch (error) {
 			errors.push(error as Error);
 			// n8n reports it (to its log) and answers with a generic message.

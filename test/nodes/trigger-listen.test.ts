@@ -122,12 +122,17 @@ describe('activation asks before it takes over', () => {
 	test('a URL of another system: refused naming it, nothing sent to it; Replace Existing Registration takes over', async () => {
 		const other = await startWebhookReceiver('/crm/hooks');
 		try {
-			const foreign = `${other.url}?token=not-for-your-eyes`;
+			// Another system's address, with credentials of its own: none of them may be shown.
+			const foreign = `${other.url.replace('://', '://crm-user:crm-pass-S3cret@')}?token=not-for-your-eyes&code=FUNCTION-KEY-123`;
 			await w.act({ resource: 'webhook', operation: 'register', url: foreign });
 			const server = await serve(triggerWorkflow());
 			const refusal = server.hooks().activate();
-			await expect(refusal).rejects.toThrow(`PortalDuct already sends this account's portal login changes to ${other.url}, which is not this trigger`);
-			await expect(server.hooks().activate()).rejects.not.toThrow('not-for-your-eyes');
+			await expect(refusal).rejects.toThrow(`PortalDuct already sends this account's portal login changes to ${other.url}, which is not this trigger. Unpublish what uses that address first, or turn on Options > Replace Existing Registration to take the account over.`);
+			const shown = await server.hooks().activate().then(
+				() => '',
+				(e: Error) => JSON.stringify({ ...e, message: e.message, description: (e as { description?: string }).description }),
+			);
+			for (const secret of ['not-for-your-eyes', 'FUNCTION-KEY-123', 'crm-pass-S3cret', 'crm-user']) expect(shown).not.toContain(secret);
 			expect(held().url).toBe(foreign);
 
 			const taking = await serve(triggerWorkflow({ replaceExistingRegistration: true }));
@@ -153,7 +158,7 @@ describe('activation asks before it takes over', () => {
 				() => undefined,
 				(e: Error) => e,
 			);
-			expect(error?.message).toBe(`PortalDuct already sends this account's portal login changes to ${a.webhookUrl}, which is not this trigger`);
+			expect(error?.message).toBe(`PortalDuct already sends this account's portal login changes to ${a.webhookUrl}, which is not this trigger. Unpublish what uses that address first, or turn on Options > Replace Existing Registration to take the account over.`);
 			expect(JSON.stringify({ ...error, message: error?.message })).not.toContain(token);
 		}
 		expect(held().url?.startsWith(`${a.webhookUrl}?token=${token}`)).toBe(true);
