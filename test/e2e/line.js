@@ -2,7 +2,8 @@
 'use strict';
 // Runs every scenario against ONE real n8n line. run.js starts it inside a loopback-only network
 // namespace; its last line is "E2E_RESULT {json}" with the totals.
-//   node test/e2e/line.js --manifest <workDir>/manifest.json --line 1|2
+//   node test/e2e/line.js --manifest <workDir>/manifest.json --line 1|2 [--only a,b]
+// --only runs just the named scenarios (in SCENARIOS order); a name not in SCENARIOS fails the line.
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -15,14 +16,17 @@ const { N8nInstance } = require('./lib/n8n');
 const { startSandbox } = require('./lib/sandbox');
 const { prepare, workflowId, CREDENTIAL_TYPE } = require('./lib/workflows');
 
-// Order matters: onboarding counts logins from a fresh sandbox, registers a webhook (which the
-// HTTP Request example reads and the trigger must restore) and hands its client to the trigger,
+// Order matters: onboarding counts logins from a fresh sandbox, may register a webhook (which the
+// HTTP Request example reads; status-trigger removes it first, as the trigger refuses to replace
+// a registration that is not its own) and hands its client to the trigger,
 // whose portal connections invoice-sync then reads. Phases: cli (before `n8n start`), server, after.
 // Each of examples/onboarding, http-request-credential, status-alerts and invoice-sync.json is run
 // by the scenario of that name; `examples` checks every example's node types on this line.
-// ai-agent (last: it runs after everyone, with the sandbox as they left it) runs
+// trigger-test-listen and trigger-foreign each start and end with the account unregistered.
+// ai-agent (after everyone else that reads the sandbox, with the sandbox as they left it) runs
 // examples/ai-agent-balance.json against a scripted OpenAI-compatible server of its own.
-const SCENARIOS = ['pipeline', 'onboarding', 'http-request-credential', 'credential-per-item', 'status-trigger', 'trigger-load', 'invoice-sync', 'invoice-sync-daily', 'credential-test', 'node-types', 'examples', 'no-secrets', 'ai-agent'];
+// trigger-restart is last: its server phase restarts n8n (and leaves it running).
+const SCENARIOS = ['pipeline', 'onboarding', 'http-request-credential', 'credential-per-item', 'status-trigger', 'trigger-load', 'trigger-test-listen', 'trigger-foreign', 'invoice-sync', 'invoice-sync-daily', 'credential-test', 'node-types', 'examples', 'no-secrets', 'ai-agent', 'trigger-restart'];
 
 /** The base URL `npm run sandbox` listens on by default: examples name it where a URL is editable. */
 const SANDBOX_DEFAULT_URL = 'http://127.0.0.1:8787';
@@ -106,6 +110,12 @@ async function main() {
 		if (manifest.netns) {
 			await t.step('runs in a loopback-only network namespace', () => assert.deepEqual(interfaces(), ['lo']));
 		}
+		const only = arg('only')?.split(',').map((s) => s.trim()).filter(Boolean);
+		if (only) {
+			await t.step(`--only ${only.join(',')}: every name is a scenario`, () =>
+				assert.deepEqual(only.filter((name) => !SCENARIOS.includes(name)), [], `known: ${SCENARIOS.join(', ')}`),
+			);
+		}
 		await t.step('n8n line is installed', () => assert.ok(line, `run test/e2e/install-n8n.sh ${lineNo}`));
 
 		const userFolder = fs.mkdtempSync(path.join(manifest.workDir, `n8n-${line.version}-`));
@@ -144,7 +154,7 @@ async function main() {
 		};
 
 		const active = [];
-		for (const scenario of SCENARIOS.map((name) => require(`./scenarios/${name}`))) {
+		for (const scenario of SCENARIOS.filter((name) => !only || only.includes(name)).map((name) => require(`./scenarios/${name}`))) {
 			const reason = scenario.requires(ctx);
 			if (reason) t.skip(scenario.name, reason);
 			else active.push(scenario);

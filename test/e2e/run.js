@@ -4,8 +4,9 @@
 // repo), build and pack the package in a private copy, then per line, inside a loopback-only
 // network namespace, load the tarball into n8n and drive it by CLI and REST (see line.js).
 //
-//   node test/e2e/run.js [--line 1|2|1,2] [--use-dist] [--keep] [--no-netns] [--no-install] [--repo DIR]
+//   node test/e2e/run.js [--line 1|2|1,2] [--only a,b] [--use-dist] [--keep] [--no-netns] [--no-install] [--repo DIR]
 //
+// --only a,b   run only these scenarios (names as in line.js SCENARIOS), in SCENARIOS order
 // --repo DIR   the checkout to build and whose examples/ to use (default: this one)
 // --use-dist   pack the repo's existing dist/ instead of building a private copy
 // --keep       keep the temp folder (n8n user folders, logs, tarball); kept anyway on failure
@@ -33,7 +34,8 @@ const option = (name) => {
 
 /** Runs line.js for one n8n line (in its own network namespace), echoing its output; returns its totals. */
 function runLine(lineNo, manifestFile, netns) {
-	const inner = [process.execPath, [path.join(__dirname, 'line.js'), '--manifest', manifestFile, '--line', String(lineNo)]];
+	const only = option('only') ? ['--only', option('only')] : [];
+	const inner = [process.execPath, [path.join(__dirname, 'line.js'), '--manifest', manifestFile, '--line', String(lineNo), ...only]];
 	const [cmd, args] = netns ? wrapInNetns(...inner) : inner;
 	return runInner({
 		cmd,

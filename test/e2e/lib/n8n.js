@@ -145,6 +145,90 @@ class N8nInstance {
 		return r.json.data;
 	}
 
+	/** POST /rest/login as `owner` (default OWNER), e.g. after a restart; keeps the new session cookie. */
+	async login(owner = OWNER) {
+		const r = await request('POST', `${this.url}/rest/login`, { body: { emailOrLdapLoginId: owner.email, password: owner.password } });
+		if (r.status !== 200) throw new Error(`login -> ${r.status} ${r.text.slice(0, 300)}`);
+		this.cookie = cookieFrom(r.headers, 'n8n-auth');
+		if (!this.cookie) throw new Error('login returned no n8n-auth cookie');
+		return r.json.data;
+	}
+
+	/**
+	 * Restarts the running `n8n start`: SIGTERM (graceful; resolves `forced: true` if it needed
+	 * SIGKILL), start again, wait until ready, log in again. n8n re-activates published workflows
+	 * as it starts: `waitActivated(workflow, logOffset)` waits for that. Resolves `{exit, logOffset}`.
+	 */
+	async restart() {
+		const exit = await this.stop();
+		const logOffset = this.logSize();
+		this.start();
+		await this.waitReady();
+		await this.login();
+		return { exit, logOffset };
+	}
+
+	/** Bytes n8n-start.log holds now: `logSince(offset)` is what n8n wrote after. */
+	logSize() {
+		try {
+			return fs.statSync(this.logFile).size;
+		} catch {
+			return 0;
+		}
+	}
+
+	logSince(offset) {
+		try {
+			return fs.readFileSync(this.logFile).subarray(offset).toString('utf8');
+		} catch {
+			return '';
+		}
+	}
+
+	/**
+	 * After a (re)start: waits until n8n serves `webhookUrl` (a production webhook: an OPTIONS
+	 * preflight, which runs no node, answers 2xx instead of 404) and, where the line re-activates
+	 * published workflows as it starts (1.x), until it logged, after `logOffset`, that it activated
+	 * `workflow` ({id, name}), i.e. its trigger's checkExists/create are done.
+	 */
+	async waitActivated(workflow, webhookUrl, logOffset, timeoutMs = 60_000) {
+		const activated = this.line.activatedLogLine(workflow);
+		const url = new URL(webhookUrl);
+		const ready = await waitFor(
+			async () => {
+				if (!this.server?.isAlive()) throw fatal(`n8n exited\n${this.logTail()}`);
+				if (activated && !this.logSince(logOffset).includes(activated)) return false;
+				const r = await request('OPTIONS', `${url.origin}${url.pathname}`, {
+					headers: { origin: url.origin, 'access-control-request-method': 'POST' },
+					timeoutMs: 5_000,
+				});
+				return r.status >= 200 && r.status < 300;
+			},
+			{ timeoutMs, intervalMs: 250 },
+		);
+		if (!ready) {
+			const why = activated && !this.logSince(logOffset).includes(activated) ? `n8n did not log "${activated}"` : `${url.pathname} is not served`;
+			throw new Error(`${why} within ${timeoutMs} ms of starting\n${tail(this.logSince(logOffset), 25)}`);
+		}
+	}
+
+	/**
+	 * Starts a test listen on a trigger as the editor's "Listen for test event" (1.x) / "Test this
+	 * trigger" (2.x) does (body per line: lines.js testListenBody). n8n answers
+	 * {waitingForWebhook: true} and serves /webhook-test/... until one event, stopListening or its timeout.
+	 */
+	async testListen(workflowId, triggerName) {
+		const { data: workflow } = await this.rest('GET', `/rest/workflows/${workflowId}`);
+		const body = await this.rest('POST', `/rest/workflows/${workflowId}/run`, this.line.testListenBody(workflow, triggerName));
+		return body.data;
+	}
+
+	/** "Stop listening": DELETE /rest/test-webhook/:workflowId (n8n calls the trigger's delete()). */
+	async stopListening(workflowId) {
+		const body = await this.rest('DELETE', `/rest/test-webhook/${workflowId}`);
+		return body.data;
+	}
+
 	/** Authenticated REST call; returns the parsed body (throws on non-2xx). */
 	rest(method, urlPath, body) {
 		return requestOk(method, `${this.url}${urlPath}`, { body, cookie: this.cookie, timeoutMs: 60_000 });

@@ -67,6 +67,18 @@ module.exports = {
 		});
 		if (!example) return;
 		ctx.shared.triggerClient = await t.check('a client exists to submit portal credentials for', () => ensureClient(ctx));
+		// PortalDuct keeps one URL per account, and the trigger refuses to take it from anything else
+		// unless its option "Replace Existing Registration" is on (the example leaves it off): as a
+		// user does after reading that refusal, remove what an earlier step registered.
+		await t.check('the account is freed of a registration made before (the trigger would refuse to replace it)', async () => {
+			const { client: sandbox, login } = ctx.sandbox;
+			const before = await sandbox.registration();
+			if (before) {
+				const r = await sandbox.api('DELETE', '/v1/clientsPortalLoginChanges', undefined, login);
+				assert.equal(r.status, 204, r.text);
+			}
+			assert.equal(await sandbox.registration(), null);
+		});
 		// Activated before `n8n start`, which then runs checkExists/create for it.
 		await t.check(`activate ${ctx.sources.statusTrigger} from the CLI (${ctx.line.activateArgs('X')[0]})`, () =>
 			ctx.n8n.activate(ctx.ids.statusTrigger),
@@ -168,9 +180,7 @@ module.exports = {
 			}
 		});
 
-		// What activation displaced (onboarding's registration) is not put back: it is not this
-		// node's own and its signing secret is unknown, so the account is left without one.
-		await t.check("deactivating over REST removes n8n's registration and restores nothing it did not own", async () => {
+		await t.check("deactivating over REST removes n8n's registration", async () => {
 			await ctx.n8n.deactivate(workflowId);
 			const settled = await waitFor(async () => ((await sandbox.registration()) === null ? true : undefined), {
 				timeoutMs: 20_000,
