@@ -30,6 +30,18 @@ export class PortalDuctTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
+		// What the editor's trigger panel says: how to cause an event, and where events go meanwhile.
+		triggerPanel: {
+			header: 'Listening for portal login changes from PortalDuct',
+			executionsHelp: {
+				inactive:
+					"<b>While building your workflow</b>, click 'Test this trigger' (1.x: 'Listen for test event'), then have a client submit or re-enter portal credentials in PortalDuct's Client Credentials Collector (with the sandbox: its /collector page). The connection's first status (pending) arrives at once, success or failure after the login attempt.<br /><br /><b>Once you're happy with your workflow</b>, publish it (1.x: activate it). Then every portal login change runs the workflow; those executions are in the Executions list, not here.",
+				active:
+					"<b>While building your workflow</b>, click 'Test this trigger' (1.x: 'Listen for test event'): while the test runs, PortalDuct's events come here instead of the published workflow, which gets them again when the test ends.<br /><br /><b>Your workflow is published</b>, so every portal login change runs it; those executions are in the Executions list, not here.",
+			},
+			activationHint:
+				"Once you've finished building your workflow, publish it (1.x: activate it) to have PortalDuct's portal login changes run it.",
+		},
 		webhooks: [
 			{
 				name: 'default',

@@ -105,7 +105,8 @@ module.exports = {
 				} else {
 					assert.equal(again.length, 0, `${again.length} of ${EVENTS} re-ran after the restart (${again.join(', ')}); answers: ${describeAnswers(answers)}`);
 				}
-				assert.deepEqual(ids, [barrier.eventId], `executions since the redelivery: ${ids.join(', ')}`);
+				const others = ids.filter((eventId) => !redelivered.has(eventId));
+				assert.deepEqual(others, [barrier.eventId], `executions since the redelivery: ${ids.join(', ')}`);
 				assert.deepEqual(answers.map((a) => a.status), events.map(() => 200), describeAnswers(answers));
 			});
 			return true;
