@@ -29,7 +29,7 @@ export interface PageWalk {
 }
 
 /** What makes a record the same record: its id as PortalDuct gives it, else its whole JSON. */
-function recordKey(record: IDataObject): unknown {
+function sameRecordKey(record: IDataObject): unknown {
 	const id = record.invoiceId ?? record.id;
 	// The id itself, no string built per record (a Return All of 10,000 checks every one).
 	return typeof id === 'string' || typeof id === 'number' ? id : `json:${JSON.stringify(record)}`;
@@ -87,7 +87,7 @@ export async function fetchInvoicePages(ctx: PortalDuctContext, walk: PageWalk):
 		for (const record of read.invoices) {
 			// One lookup per record: the set grows only for a record not seen before.
 			const before = seen.size;
-			seen.add(recordKey(record));
+			seen.add(sameRecordKey(record));
 			if (seen.size > before) fresh.push(record);
 		}
 		if (read.invoices.length > 0 && fresh.length === 0) {

@@ -9,13 +9,13 @@ import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 import { paths, readErrorBody, readTokenSet, type TokenSet } from '../api';
 import { networkWords } from './network-words';
 
-/** `this.helpers.httpRequest` of whichever n8n context is asking. */
 /**
  * How long a login or refresh may wait for its answer, in ms. Fixed: the credential's hook cannot
  * see the node's Timeout option, and a login that hangs must not hold every item of the run.
  */
 export const SESSION_TIMEOUT_MS = 15_000;
 
+/** `this.helpers.httpRequest` of whichever n8n context is asking. */
 export type PlainHttpRequest = (options: IHttpRequestOptions) => Promise<unknown>;
 
 export interface SessionCredentials {
@@ -117,7 +117,8 @@ export function normalizeBaseUrl(raw: unknown): string {
  * Who a session belongs to: `<Base URL as normalized>|<email, lower case>`, e.g.
  * `https://api.example.com|ap@acme.com`. A token or refresh token obtained for one owner is never
  * sent anywhere else: after the user edits the Base URL or Email, the kept session counts as none.
- * The credential's `authenticate` computes the same string in an n8n expression (keep both alike).
+ * The credential's `authenticate` compares the session's stored owner with this string, computed
+ * from the credential's fields (`ownerOrNone` there: keep both alike).
  */
 export function sessionOwner(baseUrl: unknown, email: unknown): string {
 	return `${normalizeBaseUrl(baseUrl)}|${String(email ?? '').trim().toLowerCase()}`;

@@ -1,4 +1,5 @@
 import { getRegistration } from '../../transport/registration';
+import { defineAction } from '../types';
 
 /** The URL with the value of a `token` query parameter replaced by `(hidden)`. */
 function hideToken(url: string): string {
@@ -11,7 +12,6 @@ function hideToken(url: string): string {
 		return url;
 	}
 }
-import { defineAction } from '../types';
 
 export const getWebhook = defineAction({
 	resource: 'webhook',
