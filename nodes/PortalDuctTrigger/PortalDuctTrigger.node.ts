@@ -76,7 +76,7 @@ export class PortalDuctTrigger implements INodeType {
 			},
 			{
 				displayName:
-					'PortalDuct keeps one webhook URL per account. Publishing this workflow (1.x: activating it) registers this trigger, and is refused while another address holds the account, unless Replace Existing Registration is on. While you test this trigger ("Test this trigger", 1.x: "Listen for test event"), PortalDuct\'s events go to the editor; when the test ends, the published workflow receives them again.',
+					'Only one PortalDuct Trigger per PortalDuct account can be published: PortalDuct keeps one webhook URL per account. Publishing is refused while another address holds the account, unless Replace Existing Registration is on. While you test this trigger ("Test this trigger", 1.x: "Listen for test event"), PortalDuct\'s events go to the editor; when the test ends, the published workflow receives them again.',
 				name: 'oneRegistrationNotice',
 				type: 'notice',
 				default: '',

@@ -121,7 +121,7 @@ function refuseForeign(ctx: IHookFunctions, current: Registration, webhookUrl: s
 	throw new NodeOperationError(
 		ctx.getNode(),
 		`PortalDuct already sends this account's portal login changes to ${shown}` +
-			(inThisN8n ? ', another PortalDuct Trigger workflow in this n8n' : ', which is not this trigger') +
+			(inThisN8n ? ', another PortalDuct Trigger workflow in this n8n' : ', an address that is not a PortalDuct Trigger of this n8n') +
 			`. Unpublish ${inThisN8n ? 'that workflow' : 'what uses that address'} first, or turn on Options > Replace Existing Registration to take the account over.`,
 		{
 			description:

@@ -76,7 +76,7 @@ describe('registration lifecycle', () => {
 
 		// Replaced by another system's URL: not taken back without asking (trigger-listen.test.ts).
 		await w.act({ resource: 'webhook', operation: 'register', url: 'http://127.0.0.1:9/elsewhere' });
-		await expect(server.hooks().activate()).rejects.toThrow('to http://127.0.0.1:9/elsewhere, which is not this trigger');
+		await expect(server.hooks().activate()).rejects.toThrow('to http://127.0.0.1:9/elsewhere, an address that is not a PortalDuct Trigger of this n8n');
 	});
 
 	test('a test listen while production is registered puts production back afterwards', async () => {
