@@ -19,6 +19,7 @@ import { getRegistration, register, removeRegistration, type Registration } from
 import { resolveCredential } from '../PortalDuct/transport/credential';
 import { unreachableReason } from './reachability';
 import {
+	addressToShow,
 	deriveSecret,
 	isThisNode,
 	newSecret,
@@ -26,7 +27,6 @@ import {
 	readRegisteredUrl,
 	secretFingerprint,
 	withToken,
-	withoutToken,
 } from './verify';
 
 export interface RegistrationRecord {
@@ -114,7 +114,7 @@ function productionToRestore(ctx: IHookFunctions, url: string, password: string)
  * do: n8n's editor shows an activation error's message, not its description.
  */
 function refuseForeign(ctx: IHookFunctions, current: Registration, webhookUrl: string): never {
-	const shown = withoutToken(current.url);
+	const shown = addressToShow(current.url);
 	// Another trigger workflow of this same n8n: its webhook URL has this one's form (/webhook/<id>/webhook).
 	const here = new URL(webhookUrl);
 	const inThisN8n = shown.startsWith(here.origin) && /\/webhook(-test)?\/[^/]+\/webhook$/.test(new URL(shown).pathname);

@@ -109,7 +109,7 @@ export function readRegisteredUrl(registeredUrl: string): { token?: string; sign
  * A registered URL fit to show in an error or an item: scheme, host and path only. The query
  * (this node's token, another system's key) and any user name and password are left out.
  */
-export function withoutToken(registeredUrl: string): string {
+export function addressToShow(registeredUrl: string): string {
 	try {
 		const url = new URL(registeredUrl);
 		return `${url.protocol}//${url.host}${url.pathname}`;
