@@ -35,9 +35,9 @@ export class PortalDuctTrigger implements INodeType {
 			header: 'Listening for portal login changes from PortalDuct',
 			executionsHelp: {
 				inactive:
-					"<b>While building your workflow</b>, click 'Test this trigger' (1.x: 'Listen for test event'), then have a client submit or re-enter portal credentials in PortalDuct's Client Credentials Collector (with the sandbox: its /collector page). The connection's first status (pending) arrives at once, success or failure after the login attempt.<br /><br /><b>Once you're happy with your workflow</b>, publish it (1.x: activate it). Then every portal login change runs the workflow; those executions are in the Executions list, not here.",
+					"<b>While building your workflow</b>, click 'Test this trigger' (in this panel: 'Execute step'; 1.x: 'Listen for test event'), then have a client submit or re-enter portal credentials in PortalDuct's Client Credentials Collector (with the sandbox: its /collector page). The connection's first status (pending) arrives at once, success or failure after the login attempt.<br /><br /><b>Once you're happy with your workflow</b>, publish it (1.x: activate it). Then every portal login change runs the workflow; those executions are in the Executions list, not here.",
 				active:
-					"<b>While building your workflow</b>, click 'Test this trigger' (1.x: 'Listen for test event'): while the test runs, PortalDuct's events come here instead of the published workflow, which gets them again when the test ends.<br /><br /><b>Your workflow is published</b>, so every portal login change runs it; those executions are in the Executions list, not here.",
+					"<b>While building your workflow</b>, click 'Test this trigger' (in this panel: 'Execute step'; 1.x: 'Listen for test event'): while the test runs, PortalDuct's events come here instead of the published workflow, which gets them again when the test ends.<br /><br /><b>Your workflow is published</b>, so every portal login change runs it; those executions are in the Executions list, not here.",
 			},
 			activationHint:
 				"Once you've finished building your workflow, publish it (1.x: activate it) to have PortalDuct's portal login changes run it.",
@@ -76,7 +76,7 @@ export class PortalDuctTrigger implements INodeType {
 			},
 			{
 				displayName:
-					'Only one PortalDuct Trigger per PortalDuct account can be published: PortalDuct keeps one webhook URL per account. Publishing is refused while another address holds the account, unless Replace Existing Registration is on. While you test this trigger ("Test this trigger", 1.x: "Listen for test event"), PortalDuct\'s events go to the editor; when the test ends, the published workflow receives them again.',
+					'Only one PortalDuct Trigger per PortalDuct account can be published: PortalDuct keeps one webhook URL per account. Publishing is refused while another address holds the account, unless Replace Existing Registration is on. While you test this trigger ("Test this trigger" or the panel\'s "Execute step", 1.x: "Listen for test event"), PortalDuct\'s events go to the editor; when the test ends, the published workflow receives them again.',
 				name: 'oneRegistrationNotice',
 				type: 'notice',
 				default: '',
