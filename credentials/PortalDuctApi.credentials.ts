@@ -9,13 +9,12 @@ import type {
 } from 'n8n-workflow';
 
 import { EXPRESSION_FIELDS, EXPRESSION_FIELDS_PROBE } from '../nodes/PortalDuct/transport/expression-fields';
-import { renewSession, sessionOwner } from '../nodes/PortalDuct/transport/session';
-import { lastRefusedToken, renewOnce, sessionIdentity } from '../nodes/PortalDuct/transport/session-keeper';
+import { sessionOwner, sessionToStore } from '../nodes/PortalDuct/transport/session';
 
 /**
- * PortalDuct logs in with email and password and hands out short-lived Bearer tokens.
- * n8n keeps the token in the hidden expirable field below, calls preAuthentication when it is
- * empty or after a 401, stores what it returns, and retries the request once.
+ * PortalDuct logs in with email and password and hands out short-lived Bearer tokens. n8n keeps
+ * the session in the hidden fields below and stores what preAuthentication returns; the session's
+ * life (login, refresh, sharing a renewal) is transport/session.ts's.
  */
 export class PortalDuctApi implements ICredentialType {
 	name = 'portalDuctApi';
@@ -97,31 +96,14 @@ export class PortalDuctApi implements ICredentialType {
 	];
 
 	/**
-	 * Runs when n8n finds no token or PortalDuct refused it. Requests of this process that meet the
-	 * same expired token share one renewal (see session-keeper), and a session obtained for another
-	 * Base URL or Email is never refreshed: the credential logs in again instead.
+	 * n8n runs this when the token field is empty (and, for the HTTP Request node, after a 401), and
+	 * stores what it returns. For the PortalDuct node it answers with the session the node just
+	 * obtained (no request); otherwise it renews, shared with every request of this process that
+	 * meets the same expired token (transport/session.ts). A session obtained for another Base URL or
+	 * Email is never refreshed: the credential logs in again instead.
 	 */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		const owner = sessionOwner(credentials.baseUrl, credentials.email);
-		const identity = sessionIdentity(owner, credentials.password);
-		const stale = credentials.sessionOwner === owner ? String(credentials.accessToken ?? '') : '';
-		const session = await renewOnce(identity, stale, async () => {
-			const session = await renewSession((options) => this.helpers.httpRequest(options), {
-				baseUrl: credentials.baseUrl as string,
-				email: credentials.email as string,
-				password: credentials.password as string,
-				refreshToken: (credentials.refreshToken as string) || undefined,
-				// The transport clears the refused token to make n8n renew: it is sent along all the same.
-				accessToken: (credentials.accessToken as string) || lastRefusedToken(identity),
-				sessionOwner: credentials.sessionOwner as string,
-			});
-			return {
-				accessToken: session.token,
-				refreshToken: session.refreshToken ?? '',
-				sessionExpiry: session.expiresAt ?? '',
-				sessionOwner: owner,
-			};
-		});
+		const session = await sessionToStore((options) => this.helpers.httpRequest(options), credentials);
 		// The probe goes back as the expression it is: n8n 1.x stores the resolved credential after a
 		// login, which would otherwise freeze today's answer into it.
 		return { ...session, [EXPRESSION_FIELDS]: EXPRESSION_FIELDS_PROBE };

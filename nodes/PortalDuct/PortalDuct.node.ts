@@ -14,7 +14,7 @@ import { actionProperties, findAction } from './actions';
 import { CREDENTIAL_TYPE } from './api';
 import { readRunOptions, runOptionsField } from './run-options';
 import { forEachBounded } from './transport/limiter';
-import { startRun } from './transport/run-state';
+import { startRun } from './transport/run';
 
 /** The error as n8n shows it for item `itemIndex`: API errors stay API errors (HTTP code kept). */
 function placeError(ctx: IExecuteFunctions, error: Error, itemIndex: number): NodeApiError | NodeOperationError {
@@ -102,12 +102,12 @@ export class PortalDuct implements INodeType {
 			}
 		}
 
-		const run = readRunOptions(this);
-		startRun(this, run);
+		const options = readRunOptions(this);
+		const run = startRun(this, options);
 		// Items run `concurrency` at a time; each item's results go in its own slot, so the output
 		// is in input order whatever finishes first.
 		const results: INodeExecutionData[][] = [];
-		const lanes = action.writes && !continueOnFail ? 1 : run.concurrency;
+		const lanes = action.writes && !continueOnFail ? 1 : options.concurrency;
 		await forEachBounded(items.length, lanes, async (i) => {
 			const refusal = refused.get(i);
 			if (refusal) {
@@ -115,7 +115,7 @@ export class PortalDuct implements INodeType {
 				return;
 			}
 			try {
-				const result = await action.execute.call(this, inputs[i], i);
+				const result = await action.execute.call(this, inputs[i], i, run);
 				results[i] = (Array.isArray(result) ? result : [result]).map((json) => ({
 					json: json as IDataObject,
 					pairedItem: { item: i },

@@ -4,7 +4,7 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { runLimits, type RunOptions } from './transport/run-state';
+import { runLimits, type RunOptions } from './transport/run';
 import { invalidField } from './validation';
 
 export const runOptionsField: INodeProperties = {

@@ -16,7 +16,7 @@
 import { NodeOperationError, type IDataObject, type IHookFunctions, type IWebhookFunctions } from 'n8n-workflow';
 
 import { getRegistration, register, removeRegistration, type Registration } from '../PortalDuct/transport/registration';
-import { resolveCredential } from '../PortalDuct/transport/credential';
+import { credentialFor, startRun } from '../PortalDuct/transport/run';
 import { unreachableReason } from './reachability';
 import {
 	addressToShow,
@@ -85,7 +85,7 @@ export function recordOf(ctx: TriggerContext, store: Store): RegistrationRecord 
 export async function checkExists(this: IHookFunctions): Promise<boolean> {
 	const record = recordOf(this, recordsOf(this.getWorkflowStaticData('node')));
 	if (!record) return false;
-	const current = await getRegistration(this);
+	const current = await getRegistration(startRun(this));
 	return current?.url === record.registeredUrl;
 }
 
@@ -158,7 +158,8 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 	const previous = store[key];
 	const sign = this.getNodeParameter('options.signDeliveries', true) as boolean;
 
-	const credential = await resolveCredential(this);
+	const run = startRun(this);
+	const credential = await credentialFor(run);
 	const unreachable = unreachableReason(webhookUrl, credential.baseUrl);
 	if (unreachable) {
 		throw new NodeOperationError(
@@ -171,13 +172,13 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 		);
 	}
 	const password = String(credential.decrypted.data?.password ?? '');
-	const displaced = judgeCurrent(this, await getRegistration(this), webhookUrl, password);
+	const displaced = judgeCurrent(this, await getRegistration(run), webhookUrl, password);
 
 	// Healing keeps the token, so deliveries already on their way still get through.
 	const token = previous?.token ?? newSecret();
 	const secret = sign ? deriveSecret(password, token) : '';
 	const registeredUrl = withToken(webhookUrl, token, secret);
-	const registration = await register(this, registeredUrl, secret || undefined);
+	const registration = await register(run, registeredUrl, secret || undefined);
 	store[key] = {
 		token,
 		secret,
@@ -196,10 +197,11 @@ export async function remove(this: IHookFunctions): Promise<boolean> {
 	const store = recordsOf(this.getWorkflowStaticData('node'));
 	const key = recordKey(this, store);
 	const restore = store[key]?.displaced;
-	const current = await getRegistration(this);
+	const run = startRun(this);
+	const current = await getRegistration(run);
 	if (current !== undefined && pointsAt(current.url, webhookUrl)) {
-		if (restore && !pointsAt(restore.url, webhookUrl)) await register(this, restore.url, restore.secret || undefined);
-		else await removeRegistration(this);
+		if (restore && !pointsAt(restore.url, webhookUrl)) await register(run, restore.url, restore.secret || undefined);
+		else await removeRegistration(run);
 	}
 	// Someone else's registration is left alone: it replaced ours, it is not ours to remove.
 	delete store[key];

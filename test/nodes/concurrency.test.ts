@@ -9,7 +9,7 @@ import type { Sandbox } from '../sandbox';
 import { seedCustomerAndClient } from '../sandbox/fixtures';
 import { closeHarness, world, type World } from '../support/fixture';
 import { CREDENTIAL_ID, uuid } from '../support/workflows';
-import { runLimits } from '../../nodes/PortalDuct/transport/run-state';
+import { runLimits } from '../../nodes/PortalDuct/transport/run';
 
 let w: World | undefined;
 afterEach(async () => {

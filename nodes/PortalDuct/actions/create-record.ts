@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { recordFields } from '../api';
 import { portalDuctRequest } from '../transport/request';
+import type { Run } from '../transport/run';
 import { readContactExtras, readText } from '../validation';
 
 export type IfExists = 'error' | 'continue';
@@ -52,10 +53,10 @@ export function readRecordInput(
  * be had (the create landed but its answer was lost, or the record was already there).
  */
 export async function createRecord(
-	ctx: IExecuteFunctions,
+	run: Run,
 	request: RecordInput & { path: string; subject: string; missing?: string; itemIndex: number },
 ): Promise<IDataObject> {
-	const answer = await portalDuctRequest.call(ctx, {
+	const answer = await portalDuctRequest(run, {
 		method: 'POST',
 		path: request.path,
 		body: request.body,

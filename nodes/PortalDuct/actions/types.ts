@@ -1,3 +1,4 @@
+import type { Run } from '../transport/run';
 import type {
 	IDataObject,
 	IExecuteFunctions,
@@ -21,7 +22,8 @@ export interface PortalDuctAction<Input = unknown> {
 	/** Its fields, without displayOptions: the node shows them for this resource + operation. */
 	fields: INodeProperties[];
 	read(this: IExecuteFunctions, itemIndex: number): Input;
-	execute(this: IExecuteFunctions, input: Input, itemIndex: number): Promise<IDataObject | IDataObject[]>;
+	/** `run` carries the run's options and credential reads to every request (transport/run.ts). */
+	execute(this: IExecuteFunctions, input: Input, itemIndex: number, run: Run): Promise<IDataObject | IDataObject[]>;
 }
 
 export function defineAction<Input>(action: PortalDuctAction<Input>): PortalDuctAction<Input> {

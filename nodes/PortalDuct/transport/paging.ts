@@ -1,7 +1,8 @@
 import { NodeApiError, type IDataObject, type JsonObject } from 'n8n-workflow';
 
 import { invoicePaging, readInvoicePage, type InvoicePage } from '../api';
-import { portalDuctRequest, type PortalDuctContext } from './request';
+import { portalDuctRequest } from './request';
+import type { Run } from './run';
 
 /**
  * The rules that keep a walk over PortalDuct's numbered pages [assumed `page`/`pageSize`] right
@@ -46,9 +47,9 @@ function reportedPageSize(body: unknown): number | undefined {
  * Throws NodeApiError when a page is not understood, when the server repeats itself (ignores the
  * page parameter), or when the walk passes the bound the server's total allows.
  */
-export async function fetchInvoicePages(ctx: PortalDuctContext, walk: PageWalk): Promise<IDataObject[]> {
+export async function fetchInvoicePages(run: Run, walk: PageWalk): Promise<IDataObject[]> {
 	const fail = (message: string, description: string) =>
-		new NodeApiError(ctx.getNode(), { message } as JsonObject, { message, description, itemIndex: walk.itemIndex });
+		new NodeApiError(run.ctx.getNode(), { message } as JsonObject, { message, description, itemIndex: walk.itemIndex });
 	const where = `GET ${walk.path}`;
 	let pageSize = Math.min(invoicePaging.maxPageSize, walk.limit);
 	const records: IDataObject[] = [];
@@ -71,7 +72,7 @@ export async function fetchInvoicePages(ctx: PortalDuctContext, walk: PageWalk):
 			);
 		}
 		const sent = { [invoicePaging.page]: page, [invoicePaging.pageSize]: pageSize };
-		const answer = await portalDuctRequest.call(ctx, {
+		const answer = await portalDuctRequest(run, {
 			method: 'GET',
 			path: walk.path,
 			qs: sent,

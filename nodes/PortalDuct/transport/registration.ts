@@ -1,7 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { paths } from '../api';
-import { portalDuctRequest, type PortalDuctContext } from './request';
+import { portalDuctRequest } from './request';
+import type { Run } from './run';
 
 /**
  * The account's one portal-login webhook registration [doc: POST; GET and DELETE assumed].
@@ -22,10 +23,10 @@ function asRegistration(body: unknown): Registration | undefined {
 }
 
 export async function getRegistration(
-	ctx: PortalDuctContext,
+	run: Run,
 	itemIndex?: number,
 ): Promise<Registration | undefined> {
-	const answer = await portalDuctRequest.call(ctx, {
+	const answer = await portalDuctRequest(run, {
 		method: 'GET',
 		path: paths.portalLoginChanges,
 		resend: 'read',
@@ -38,12 +39,12 @@ export async function getRegistration(
 
 /** Registering replaces whatever the account had [assumed], so it is safe to send again. */
 export async function register(
-	ctx: PortalDuctContext,
+	run: Run,
 	url: string,
 	secret: string | undefined,
 	itemIndex?: number,
 ): Promise<Registration> {
-	const answer = await portalDuctRequest.call(ctx, {
+	const answer = await portalDuctRequest(run, {
 		method: 'POST',
 		path: paths.portalLoginChanges,
 		body: secret ? { url, secret } : { url },
@@ -55,8 +56,8 @@ export async function register(
 }
 
 /** Returns whether a registration was there to remove. */
-export async function removeRegistration(ctx: PortalDuctContext, itemIndex?: number): Promise<boolean> {
-	const answer = await portalDuctRequest.call(ctx, {
+export async function removeRegistration(run: Run, itemIndex?: number): Promise<boolean> {
+	const answer = await portalDuctRequest(run, {
 		method: 'DELETE',
 		path: paths.portalLoginChanges,
 		resend: 'read',

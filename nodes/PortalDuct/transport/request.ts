@@ -2,48 +2,36 @@
  * The one way to call PortalDuct. Every action and the trigger come through here, so auth,
  * retries, rate limits and error wording are decided once.
  *
- * Auth: `httpRequestWithAuthentication` makes n8n run the credential's preAuthentication when the
- * token is missing and, after a 401, refresh it and retry once.
+ * Each try: a session from session.ts, one send, and what happened goes to retry.ts's `decide`
+ * (retry, wait out a 429, renew after a 401, fail). A 401 is handled by session.ts's `afterRefusal`
+ * and the next try's `sessionFor` renews.
  */
 import {
 	NodeApiError,
 	NodeOperationError,
 	sleep,
 	type IDataObject,
-	type IExecuteFunctions,
-	type IHookFunctions,
 	type IHttpRequestMethods,
-	type ILoadOptionsFunctions,
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE, readErrorBody } from '../api';
-import { adoptKeptSession, afterTokenRefused, resolveCredential, type ResolvedCredential } from './credential';
-import { answeredCount, endRunFor, noteAnswered, pauseFor, runEndedFor, runOptions, waitOutPause } from './run-state';
+import { readErrorBody } from '../api';
 import { networkWords } from './network-words';
-import { isSessionMessage, renewalUnavailableOf, SESSION_ERROR_NAME, sessionHintFor } from './session';
+import { decide, freshTally, type Happened, type RetryCall } from './retry';
+import { credentialFor, type Run } from './run';
+import { afterRefusal, sendWithSession, sessionFor, type Account, type ResolvedCredential } from './session';
 
-export type PortalDuctContext = IExecuteFunctions | IHookFunctions | ILoadOptionsFunctions;
-
-export interface PortalDuctCall {
+export interface PortalDuctCall extends RetryCall {
 	method: IHttpRequestMethods;
 	path: string;
 	body?: IDataObject;
 	qs?: IDataObject;
-	/**
-	 * How safe it is to send again after a lost answer or a 5xx:
-	 * 'read' (no side effect, or the same effect twice): a few retries with back-off;
-	 * 'create' (records a caller-chosen id): one resend, and a 409 to it means the first landed.
-	 */
-	resend: 'read' | 'create';
 	/** Which item asked, for error placement. */
 	itemIndex?: number;
 	/** What the call creates or reads, in PortalDuct's words (e.g. `client 9f1c...`), for 409 wording. */
 	subject?: string;
 	/** What a 404 means is missing, when not the subject (e.g. the customer a client is created under). */
 	missing?: string;
-	/** Statuses that are answers rather than failures (e.g. 404 for "no registration"). */
-	answers?: number[];
 }
 
 export interface PortalDuctAnswer {
@@ -54,29 +42,16 @@ export interface PortalDuctAnswer {
 }
 
 /**
- * Bounds, so a run never loops: a read is tried at most 4 times (3 back-offs, 4.25 s in all), a
- * create resent once. A 429 is waited out (Retry-After capped at 60 s) and fails the request after
- * 5 in a row during which no other request of the account got an answer; while others do, the
- * limit is being shared, not refusing, and the request keeps its turn, up to 50 429s. With the
- * Timeout option T per try, a PortalDuct that stops answering fails the run within 4 x T + 5 s.
+ * What went wrong with a try, as the error says it: the HTTP status, headers and body PortalDuct
+ * answered with, a network code, or a renewal that gave no session (`final`: its words and hint;
+ * `renewal`: a 429 or 5xx of the login or refresh, whose words are in `body.message`).
  */
-export const retryPolicy = {
-	rateLimitedTries: 5,
-	maxRateLimited: 50,
-	maxRetryAfterSeconds: 60,
-	readBackoffMs: [250, 1000, 3000],
-	createResends: 1,
-	/** 401s one request may meet (sessions renewed elsewhere, renewals of its own), each < 0.5 s. */
-	refusedTokenRounds: 5,
-};
-
 interface Failure {
 	status?: number;
 	headers?: IDataObject;
 	body?: unknown;
 	network?: string;
-	sessionMessage?: string;
-	/** The login or refresh before the request got a 429 or 5xx: the request itself was not sent. */
+	final?: { message: string; hint: string };
 	renewal?: boolean;
 }
 
@@ -87,13 +62,6 @@ function describeFailure(error: unknown): Failure {
 	const failure: Failure = {};
 	while (current && typeof current === 'object' && !seen.has(current)) {
 		seen.add(current);
-		if (current.name === SESSION_ERROR_NAME || isSessionMessage(current.message)) {
-			return { sessionMessage: current.message as string };
-		}
-		const renewal = renewalUnavailableOf(current);
-		if (renewal) {
-			return { status: renewal.status, headers: { 'retry-after': renewal.retryAfter }, body: { message: current.message }, renewal: true };
-		}
 		const response = current.response as IDataObject | undefined;
 		if (response && typeof response.status === 'number' && failure.status === undefined) {
 			failure.status = response.status;
@@ -115,22 +83,13 @@ function describeFailure(error: unknown): Failure {
 	return failure;
 }
 
-function retryAfterMs(headers: IDataObject | undefined, attempt: number): number {
-	const raw = headers?.['retry-after'] ?? headers?.['Retry-After'];
-	const seconds = Number(raw);
-	if (Number.isFinite(seconds) && seconds >= 0) {
-		return Math.min(seconds, retryPolicy.maxRetryAfterSeconds) * 1000;
-	}
-	const date = typeof raw === 'string' ? Date.parse(raw) : NaN;
-	if (Number.isFinite(date)) {
-		return Math.min(Math.max(date - Date.now(), 0), retryPolicy.maxRetryAfterSeconds * 1000);
-	}
-	return Math.min(1000 * 2 ** attempt, retryPolicy.maxRetryAfterSeconds * 1000);
-}
-
-/** No answer at all (the request may or may not have landed), or PortalDuct's own failure. */
-function isTransient(failure: Failure): boolean {
-	return failure.network !== undefined || (failure.status !== undefined && failure.status >= 500);
+function happenedOf(failure: Failure): Happened {
+	if (failure.final) return { kind: 'renewalFinal' };
+	const raw = failure.headers?.['retry-after'] ?? failure.headers?.['Retry-After'];
+	const retryAfter = raw === undefined ? undefined : String(raw);
+	if (failure.renewal) return { kind: 'renewalNotNow', status: failure.status as number, retryAfter };
+	if (failure.status === undefined) return { kind: 'noAnswer' };
+	return { kind: 'status', status: failure.status, retryAfter };
 }
 
 function describeBody(body: unknown): string {
@@ -142,15 +101,15 @@ function describeBody(body: unknown): string {
 
 
 function toError(
-	ctx: PortalDuctContext,
+	ctx: Run['ctx'],
 	call: PortalDuctCall,
 	failure: Failure,
 	tries: number,
 ): NodeApiError | NodeOperationError {
 	const node = ctx.getNode();
 	const itemIndex = call.itemIndex;
-	if (failure.sessionMessage) {
-		return new NodeOperationError(node, failure.sessionMessage, { itemIndex, description: sessionHintFor(failure.sessionMessage) });
+	if (failure.final) {
+		return new NodeOperationError(node, failure.final.message, { itemIndex, description: failure.final.hint });
 	}
 	const subject = call.subject ?? 'the requested record';
 	const where = `${call.method} ${call.path}`;
@@ -211,65 +170,71 @@ function toError(
 	);
 }
 
-async function sendOnce(
-	ctx: PortalDuctContext,
+/** One try: a session (renewed if needed), then the request. A failed renewal sends nothing. */
+async function tryOnce(
+	run: Run,
 	credential: ResolvedCredential,
 	call: PortalDuctCall,
-): Promise<{ answer?: PortalDuctAnswer; failure?: Failure }> {
-	try {
-		const response = (await ctx.helpers.httpRequestWithAuthentication.call(
-			ctx,
-			CREDENTIAL_TYPE,
-			{
-				method: call.method,
-				url: `${credential.baseUrl}${call.path}`,
-				body: call.body,
-				qs: call.qs,
-				json: true,
-				returnFullResponse: true,
-				// A host that accepts the connection and never answers must not hold the run.
-				timeout: runOptions(ctx).timeoutMs,
+): Promise<{ answer?: PortalDuctAnswer; failure?: Failure; sentToken?: string }> {
+	const session = await sessionFor(run.ctx, credential);
+	if (session.kind === 'final') return { failure: { final: { message: session.message, hint: session.hint } } };
+	if (session.kind === 'notNow') {
+		return {
+			failure: {
+				status: session.status,
+				headers: session.retryAfter === undefined ? {} : { 'retry-after': session.retryAfter },
+				body: { message: session.message },
+				renewal: true,
 			},
-			// The copy resolved for this item: n8n neither loads it again (for item 0) nor decrypts twice.
-			// 401s are handled below, not by n8n's own one refresh (n8n 2.x reads this option).
-			{ credentialsDecrypted: credential.decrypted, preAuthenticationRetryStatusCode: [] },
-		)) as { statusCode: number; body: unknown };
-		return { answer: { status: response.statusCode, body: response.body } };
+		};
+	}
+	const sentToken = session.session.accessToken;
+	try {
+		const response = (await sendWithSession(run.ctx, credential, {
+			method: call.method,
+			url: `${credential.baseUrl}${call.path}`,
+			body: call.body,
+			qs: call.qs,
+			json: true,
+			returnFullResponse: true,
+			// A host that accepts the connection and never answers must not hold the run.
+			timeout: run.options.timeoutMs,
+		})) as { statusCode: number; body: unknown };
+		return { answer: { status: response.statusCode, body: response.body }, sentToken };
 	} catch (error) {
 		// Kept as data, not rethrown: the caller decides between retry and a clean error.
-		return { failure: describeFailure(error) };
+		return { failure: describeFailure(error), sentToken };
 	}
 }
 
-export async function portalDuctRequest(
-	this: PortalDuctContext,
-	call: PortalDuctCall,
-): Promise<PortalDuctAnswer> {
-	const credential = await resolveCredential(this, call.itemIndex);
-	let tries = 0;
-	/** 429s in a row with no answer to any request of the account in between; and all 429s. */
-	let rateLimited = 0;
-	let rateLimitedInAll = 0;
-	let answeredAtLast429 = answeredCount(credential.identity);
-	let transient = 0;
-	let answerLost = false;
-	let refusedTokens = 0;
-	for (;;) {
+/** Waits until the account's back-off has passed (at once when there is none). */
+async function waitOutPause(account: Account): Promise<void> {
+	for (let left = account.pausedUntil - Date.now(); left > 0; left = account.pausedUntil - Date.now()) {
+		await sleep(left);
+	}
+}
+
+/**
+ * Sends `call` for the run, with retries, back-off and session renewal as retry.ts decides.
+ * Returns PortalDuct's answer (2xx, or a status listed in `call.answers`); throws NodeApiError or
+ * NodeOperationError worded for the user, placed at `call.itemIndex`.
+ */
+export async function portalDuctRequest(run: Run, call: PortalDuctCall): Promise<PortalDuctAnswer> {
+	const credential = await credentialFor(run, call.itemIndex);
+	const account = credential.account;
+	let tally = freshTally(account.answered);
+	for (let tries = 1; ; tries++) {
 		// An earlier request of this run already met a refused login or a PortalDuct that stopped
-		// answering: the same error, and nothing sent (a wrong password is not tried 1,000 times).
-		const ended = runEndedFor(this, credential.identity);
+		// answering: the same error, and nothing sent.
+		const ended = run.ended.get(credential.identity);
 		if (ended) throw ended;
-		await waitOutPause(credential.identity);
-		adoptKeptSession(credential);
-		tries++;
-		const { answer, failure } = await sendOnce(this, credential, call);
+		await waitOutPause(account);
+		const { answer, failure, sentToken } = await tryOnce(run, credential, call);
 		// An answer to the request itself (a failed login or refresh is not one): see the 429 rule.
-		if (answer || (failure?.status !== undefined && failure.status !== 429 && !failure.renewal)) {
-			noteAnswered(credential.identity);
-		}
+		if (answer || (failure?.status !== undefined && failure.status !== 429 && !failure.renewal)) account.answered++;
 		if (answer) {
 			if (typeof answer.body === 'string' && answer.body.trim() !== '') {
-				throw new NodeApiError(this.getNode(), { message: 'not JSON' } as JsonObject, {
+				throw new NodeApiError(run.ctx.getNode(), { message: 'not JSON' } as JsonObject, {
 					message: `PortalDuct answered ${call.method} ${call.path} with ${describeBody(answer.body)}`,
 					description: 'Check that the Base URL of the PortalDuct credential points at the PortalDuct API.',
 					httpCode: String(answer.status),
@@ -279,54 +244,27 @@ export async function portalDuctRequest(
 			return answer;
 		}
 		const f = failure as Failure;
-		// A refused login is final: trying again would only repeat the refusal (and lock accounts).
-		if (f.sessionMessage) {
-			const error = toError(this, call, f, tries);
-			endRunFor(this, credential.identity, error);
-			throw error;
-		}
-		if (f.status !== undefined && call.answers?.includes(f.status)) {
-			return { status: f.status, body: f.body };
-		}
-		if (f.status === 401 && refusedTokens < retryPolicy.refusedTokenRounds) {
-			refusedTokens++;
-			await afterTokenRefused(this, credential, call.itemIndex);
-			continue;
-		}
-		if (f.status === 409 && call.resend === 'create' && answerLost) {
-			return { status: 409, body: f.body, landedEarlier: true };
-		}
-		if (f.status === 429) {
-			const answeredNow = answeredCount(credential.identity);
-			rateLimited = answeredNow > answeredAtLast429 ? 1 : rateLimited + 1;
-			answeredAtLast429 = answeredNow;
-			rateLimitedInAll++;
-			if (rateLimited < retryPolicy.rateLimitedTries && rateLimitedInAll < retryPolicy.maxRateLimited) {
-				pauseFor(credential.identity, retryAfterMs(f.headers, rateLimited - 1));
+		const { decision, tally: next } = decide(call, tally, happenedOf(f), account.answered, Date.now());
+		tally = next;
+		switch (decision.action) {
+			case 'accept':
+				return { status: f.status as number, body: f.body };
+			case 'landedEarlier':
+				return { status: 409, body: f.body, landedEarlier: true };
+			case 'renew':
+				await afterRefusal(run.ctx, credential, sentToken ?? '', call.itemIndex);
 				continue;
-			}
-			const error = toError(this, call, f, tries);
-			// Nothing got through for 5 rounds: the other items of the run fail at once, unsent,
-			// rather than each waiting out the same refusal.
-			if (rateLimited >= retryPolicy.rateLimitedTries) endRunFor(this, credential.identity, error);
-			throw error;
-		}
-		if (isTransient(f)) {
-			// A login or refresh that failed (f.renewal) sent nothing of this request: tried again like
-			// a read even for a create, and a later 409 is not "landed earlier".
-			const allowed =
-				call.resend === 'read' || f.renewal ? retryPolicy.readBackoffMs.length : retryPolicy.createResends;
-			if (transient < allowed) {
-				await sleep(retryPolicy.readBackoffMs[Math.min(transient, retryPolicy.readBackoffMs.length - 1)]);
-				transient++;
-				if (!f.renewal) answerLost = true;
+			case 'pause':
+				account.pausedUntil = Math.max(account.pausedUntil, Date.now() + decision.ms);
 				continue;
+			case 'retry':
+				await sleep(decision.ms);
+				continue;
+			case 'fail': {
+				const error = toError(run.ctx, call, f, tries);
+				if (decision.endsRun) run.ended.set(credential.identity, error);
+				throw error;
 			}
 		}
-		const error = toError(this, call, f, tries);
-		// No answer at all after every retry, or no session to be had: PortalDuct is down or
-		// unreachable for this run.
-		if (f.status === undefined || f.renewal) endRunFor(this, credential.identity, error);
-		throw error;
 	}
 }

@@ -1,12 +1,33 @@
 /**
- * Getting a PortalDuct token: log in with email and password, or trade a refresh token for a new
- * pair. Shared by the credential's preAuthentication and the node's Auth actions, so both speak to
- * PortalDuct the same way. Errors here never carry the password or a token: the request body is
- * not attached to anything thrown.
+ * A PortalDuct session's whole life, in one place: reading the session stored in the credential,
+ * deciding refresh or login, one renewal shared by the concurrent requests of this process, and
+ * handing a new session to n8n to store.
+ *
+ * How n8n stores it: n8n persists a token only through the credential's `preAuthentication`, which
+ * `httpRequestWithAuthentication` runs when the credential's first expirable field is '' (n8n
+ * source: packages/core `httpRequestWithAuthentication`, packages/cli `credentials-helper`). So the
+ * transport renews here, keeps the session in this process, and sends the next request through n8n
+ * with an emptied copy of the token: n8n asks `preAuthentication` (`sessionToStore` below), which
+ * answers with the kept session without a request, and n8n stores it. Every other request goes out
+ * with the token as a plain Bearer header.
+ *
+ * Outcomes are values (`Renewal`), never read back out of error text. Errors and outcomes never
+ * carry the password or a token.
  */
-import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
+import { createHash } from 'node:crypto';
+import {
+	NodeOperationError,
+	sleep,
+	type ICredentialDataDecryptedObject,
+	type ICredentialsDecrypted,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHookFunctions,
+	type IHttpRequestOptions,
+	type ILoadOptionsFunctions,
+} from 'n8n-workflow';
 
-import { paths, readErrorBody, readTokenSet, type TokenSet } from '../api';
+import { CREDENTIAL_TYPE, paths, readErrorBody, readTokenSet, type TokenSet } from '../api';
 import { networkWords } from './network-words';
 
 /**
@@ -18,12 +39,16 @@ export const SESSION_TIMEOUT_MS = 15_000;
 /** `this.helpers.httpRequest` of whichever n8n context is asking. */
 export type PlainHttpRequest = (options: IHttpRequestOptions) => Promise<unknown>;
 
+/** The n8n contexts that read the credential: a node run, a trigger's hooks, a load-options call. */
+export type CredentialContext = IExecuteFunctions | IHookFunctions | ILoadOptionsFunctions;
+
+/** What logs in: the credential's fields, and the session it holds. */
 export interface SessionCredentials {
 	baseUrl: string;
 	email: string;
 	password: string;
 	refreshToken?: string;
-	/** The (possibly expired) access token of that session, sent with the refresh. */
+	/** The (possibly expired) access token of that session, sent as Bearer with the refresh [doc]. */
 	accessToken?: string;
 	/** `sessionOwner(baseUrl, email)` of the session the refresh token belongs to. */
 	sessionOwner?: string;
@@ -35,78 +60,51 @@ export interface Session extends TokenSet {
 	expiresAt?: string;
 }
 
-/** Marks a login or refresh failure so callers can tell it apart from an API error. */
-export const SESSION_ERROR_NAME = 'PortalDuctSessionError';
+/** The session fields the credential stores (its hidden properties), as strings. */
+export interface StoredSession {
+	accessToken: string;
+	refreshToken: string;
+	/** ISO time the access token stops working; '' when PortalDuct did not say. */
+	sessionExpiry: string;
+	/** `sessionOwner(baseUrl, email)` the session was obtained for. */
+	sessionOwner: string;
+}
 
-/** The hint every login or refresh failure carries for the user. */
+const SESSION_FIELDS = ['accessToken', 'refreshToken', 'sessionExpiry', 'sessionOwner'] as const;
+
+/** The hint every refused login carries for the user. */
 export const SESSION_HINT =
 	'Check the PortalDuct credential: its Base URL (the sandbox or production host of this account), Email and Password.';
 
-/**
- * The hint for a session error: a login or refresh that got no answer (refused connection,
- * dropped, timed out) says nothing about the Email or Password, so it points at the Base URL and
- * PortalDuct instead of SESSION_HINT.
- */
-export function sessionHintFor(message: string): string {
-	return / could not be reached at | got no answer /.test(message)
-		? 'Check the Base URL of the PortalDuct credential and that PortalDuct is up; after a dropped connection, running the workflow again usually works.'
-		: SESSION_HINT;
-}
-
-/** Whether a message is one of this module's session errors (n8n 1.x may drop the error's name). */
-export function isSessionMessage(message: unknown): message is string {
-	return (
-		typeof message === 'string' &&
-		/^(PortalDuct refused the login for |PortalDuct login for |The PortalDuct credential)/.test(message)
-	);
-}
-
-export function sessionError(message: string): Error {
-	const error = new Error(message);
-	error.name = SESSION_ERROR_NAME;
-	return error;
-}
-
-/** Names a login or refresh that PortalDuct could not serve just now (429 or 5xx), for logs. */
-export const RENEWAL_UNAVAILABLE_NAME = 'PortalDuctRenewalUnavailable';
+/** The hint for a login or refresh that got no answer: it says nothing about Email or Password. */
+const UNREACHABLE_HINT =
+	'Check the Base URL of the PortalDuct credential and that PortalDuct is up; after a dropped connection, running the workflow again usually works.';
 
 /**
- * A login or refresh PortalDuct answered with neither a session nor a refusal: rate limited (429)
- * or its own failure (5xx). Not final: the transport waits (Retry-After) and tries again, as for
- * any request, knowing no request was sent for the item meanwhile. The message carries the HTTP
- * status and Retry-After (read back by renewalUnavailableOf: n8n's wrapping of an error thrown by
- * preAuthentication keeps only the message), never the request.
+ * What getting a session came to:
+ * - `session`: one to use; `handOver` is true for the one call that obtained it, which hands it to
+ *   n8n to store (`sendWithSession`).
+ * - `final`: no session to be had in this run (login refused, no answer, a Base URL that is not
+ *   one); `message` and `hint` are for the user.
+ * - `notNow`: PortalDuct answered the login or refresh with 429 or 5xx; wait and try again.
+ *   `message` says so in words (it quotes PortalDuct), `retryAfter` is the header as sent (s).
  */
-function renewalUnavailable(what: string, outcome: Exchange): Error {
-	const retry = outcome.retryAfter === undefined ? '' : ` (retry after ${outcome.retryAfter} s)`;
-	const error = new Error(`PortalDuct could not ${what} just now: ${outcome.problem}${retry}.`);
-	error.name = RENEWAL_UNAVAILABLE_NAME;
-	return error;
-}
+export type Renewal =
+	| { kind: 'session'; session: StoredSession; handOver: boolean }
+	| { kind: 'final'; message: string; hint: string }
+	| { kind: 'notNow'; status: number; retryAfter?: string; message: string };
 
-/**
- * The HTTP status and Retry-After (s, as sent) of a renewalUnavailable() error, read from its
- * message; undefined for any other error.
- */
-export function renewalUnavailableOf(error: { message?: unknown }): { status: number; retryAfter?: string } | undefined {
-	const message = String(error.message ?? '');
-	const said = /^PortalDuct could not .+? just now: HTTP (\d{3})\b/.exec(message);
-	if (!said) return undefined;
-	const retryAfter = /\(retry after ([^)]+) s\)\.$/.exec(message)?.[1];
-	return { status: Number(said[1]), retryAfter };
-}
+export type Obtained = { kind: 'session'; session: Session } | Exclude<Renewal, { kind: 'session' }>;
 
-/**
- * Answers to a login or refresh that say "not now" rather than "no": wait and try again. No answer
- * at all stays final for the run (a PortalDuct that does not answer is not waited for twice).
- */
-const notNow = (outcome: Exchange) => outcome.status !== undefined && (outcome.status === 429 || outcome.status >= 500);
+// ---------------------------------------------------------------------------------------------
+// Whose session it is
 
+/** Thrown (as a plain Error) for a Base URL that is not an http(s) address; callers place it. */
 export function normalizeBaseUrl(raw: unknown): string {
 	// Paths carry /v1 themselves: a Base URL copied with it would double it.
 	const text = typeof raw === 'string' ? raw.trim().replace(/\/+$/, '').replace(/\/v1$/i, '') : '';
 	if (!/^https?:\/\/[^/\s]+/i.test(text)) {
-		throw sessionError(
+		throw new Error(
 			`The PortalDuct credential's Base URL must be an http(s) address such as https://api.example.com, got "${text}". PortalDuct gives each account its sandbox and production hosts.`,
 		);
 	}
@@ -116,15 +114,109 @@ export function normalizeBaseUrl(raw: unknown): string {
 /**
  * Who a session belongs to: `<Base URL as normalized>|<email, lower case>`, e.g.
  * `https://api.example.com|ap@acme.com`. A token or refresh token obtained for one owner is never
- * sent anywhere else: after the user edits the Base URL or Email, the kept session counts as none.
- * The credential's `authenticate` compares the session's stored owner with this string, computed
- * from the credential's fields (`ownerOrNone` there: keep both alike).
+ * sent anywhere else: after the user edits the Base URL or Email, the stored session counts as none.
+ * The credential's `authenticate` compares with this too. Throws like `normalizeBaseUrl`.
  */
 export function sessionOwner(baseUrl: unknown, email: unknown): string {
 	return `${normalizeBaseUrl(baseUrl)}|${String(email ?? '').trim().toLowerCase()}`;
 }
 
-/** What a login or refresh came to: a session, or the HTTP status and the reason it did not. */
+/**
+ * A one-way key for an account in this process: the password is part of it, so a credential with a
+ * wrong password never reaches a session another credential obtained. Hex SHA-256, never shown.
+ */
+export function sessionIdentity(owner: string, password: unknown): string {
+	return createHash('sha256').update(owner).update('\u0000').update(String(password ?? '')).digest('hex');
+}
+
+// ---------------------------------------------------------------------------------------------
+// What this process knows of each account
+
+/** One PortalDuct account (an identity) as this process knows it. */
+export interface Account {
+	/** The newest session obtained or seen in this process. */
+	session?: StoredSession;
+	/** The renewal in flight: every request that meets the same expired token waits for it. */
+	renewal?: Promise<Renewal>;
+	/** The re-read of the stored credential in flight after `token` was refused. */
+	storedCheck?: { token: string; promise: Promise<StoredSession | undefined> };
+	/** ms since epoch before which no request of the account is sent: the back-off a 429 asked for. */
+	pausedUntil: number;
+	/** Answers PortalDuct gave the account's requests that were not 429 (see retry.ts). */
+	answered: number;
+}
+
+/** Enough for every credential of a busy instance; the least recently used account is dropped past it. */
+const MAX_ACCOUNTS = 500;
+
+/**
+ * Module state, on purpose: n8n keeps ONE session in the stored credential and has no lock across
+ * the requests, items and executions that use it. Requests in flight together would each log in,
+ * or each spend the single-use refresh token [assumed single-use], and a 429's back-off would not
+ * reach the requests of the next execution. Every execution in the process shares this map.
+ */
+const accounts = new Map<string, Account>();
+
+/** The account of `identity` (created on first use), most recently used last. */
+export function accountOf(identity: string): Account {
+	let account = accounts.get(identity);
+	if (account) accounts.delete(identity);
+	else account = { pausedUntil: 0, answered: 0 };
+	accounts.set(identity, account);
+	if (accounts.size > MAX_ACCOUNTS) accounts.delete(accounts.keys().next().value as string);
+	return account;
+}
+
+/** The time a session stops working in ms since epoch; Infinity when unknown. */
+function expiryOf(session: { sessionExpiry?: unknown }): number {
+	const at = typeof session.sessionExpiry === 'string' ? Date.parse(session.sessionExpiry) : NaN;
+	return Number.isFinite(at) ? at : Infinity;
+}
+
+/** The account's session, unless its expiry has passed. */
+function liveSession(account: Account): StoredSession | undefined {
+	return account.session && expiryOf(account.session) > Date.now() ? account.session : undefined;
+}
+
+/**
+ * A session that is not `stale`: the kept one when someone already renewed (no request), the
+ * renewal in flight when there is one, else `obtain()`'s. A failure reaches every waiter and is not
+ * kept: the next caller tries again.
+ */
+async function renewOnce(
+	account: Account,
+	owner: string,
+	stale: string,
+	obtain: () => Promise<Obtained>,
+): Promise<Renewal> {
+	const current = liveSession(account);
+	if (current && current.accessToken !== stale) return { kind: 'session', session: current, handOver: false };
+	if (account.renewal) {
+		const shared = await account.renewal;
+		return shared.kind === 'session' ? { ...shared, handOver: false } : shared;
+	}
+	const renewal = (async (): Promise<Renewal> => {
+		const got = await obtain();
+		if (got.kind !== 'session') return got;
+		const session: StoredSession = {
+			accessToken: got.session.token,
+			refreshToken: got.session.refreshToken ?? '',
+			sessionExpiry: got.session.expiresAt ?? '',
+			sessionOwner: owner,
+		};
+		account.session = session;
+		return { kind: 'session', session, handOver: true };
+	})().finally(() => {
+		account.renewal = undefined;
+	});
+	account.renewal = renewal;
+	return await renewal;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Speaking to PortalDuct: login and refresh
+
+/** What a login or refresh exchange came to: a session, or the HTTP status and the reason not. */
 export interface Exchange {
 	session?: Session;
 	/** HTTP status of a refusal; undefined when PortalDuct could not be reached. */
@@ -142,7 +234,7 @@ async function exchange(
 	obtainedBy: Session['obtainedBy'],
 	bearer?: string,
 ): Promise<Exchange> {
-	let response: { statusCode: number; body: unknown } | undefined;
+	let response: { statusCode: number; body: unknown; headers?: IDataObject } | undefined;
 	let unreachable = '';
 	try {
 		response = (await httpRequest({
@@ -169,7 +261,7 @@ async function exchange(
 	if (statusCode < 200 || statusCode > 299) {
 		const { code, message } = readErrorBody(response.body);
 		const said = [code, message].filter(Boolean).join(': ');
-		const headers = (response as { headers?: IDataObject }).headers ?? {};
+		const headers = response.headers ?? {};
 		const retryAfter = headers['retry-after'] ?? headers['Retry-After'];
 		return {
 			status: statusCode,
@@ -181,73 +273,293 @@ async function exchange(
 	if (typeof tokens === 'string') {
 		return { status: statusCode, problem: `PortalDuct's answer to ${path} was not understood: ${tokens}` };
 	}
-	const expiresAt = tokens.expiresIn
-		? new Date(Date.now() + tokens.expiresIn * 1000).toISOString()
-		: undefined;
+	const expiresAt = tokens.expiresIn ? new Date(Date.now() + tokens.expiresIn * 1000).toISOString() : undefined;
 	return { session: { ...tokens, obtainedBy, expiresAt } };
 }
 
-export async function logIn(
-	httpRequest: PlainHttpRequest,
-	credentials: SessionCredentials,
-): Promise<Session> {
-	const baseUrl = normalizeBaseUrl(credentials.baseUrl);
+/** 429 and 5xx say "not now" rather than "no": wait and try again. No answer at all stays final. */
+const notNow = (outcome: Exchange) => outcome.status !== undefined && (outcome.status === 429 || outcome.status >= 500);
+
+function notNowOf(what: string, outcome: Exchange): Obtained {
+	const retry = outcome.retryAfter === undefined ? '' : ` (retry after ${outcome.retryAfter} s)`;
+	return {
+		kind: 'notNow',
+		status: outcome.status as number,
+		retryAfter: outcome.retryAfter,
+		message: `PortalDuct could not ${what} just now: ${outcome.problem}${retry}.`,
+	};
+}
+
+const final = (message: string, hint = SESSION_HINT): Obtained => ({ kind: 'final', message, hint });
+
+/** Logs in with email and password. Never throws: a Base URL that is not one is a `final` outcome. */
+export async function logIn(httpRequest: PlainHttpRequest, credentials: SessionCredentials): Promise<Obtained> {
+	let baseUrl: string;
+	try {
+		baseUrl = normalizeBaseUrl(credentials.baseUrl);
+	} catch (error) {
+		return final((error as Error).message);
+	}
 	const email = String(credentials.email ?? '').trim();
 	if (!email || !credentials.password) {
-		throw sessionError('The PortalDuct credential needs both an Email and a Password to log in.');
+		return final('The PortalDuct credential needs both an Email and a Password to log in.');
 	}
-	const result = await exchange(
-		httpRequest,
-		baseUrl,
-		paths.login,
-		{ email, password: credentials.password },
-		'login',
-	);
-	if (result.session) return result.session;
+	const result = await exchange(httpRequest, baseUrl, paths.login, { email, password: credentials.password }, 'login');
+	if (result.session) return { kind: 'session', session: result.session };
 	if (result.status === 401 || result.status === 403) {
-		throw sessionError(
+		return final(
 			`PortalDuct refused the login for ${email} (${result.problem}). Check the Email and Password in the PortalDuct credential, and that the Base URL is the environment (sandbox or production) this account belongs to.`,
 		);
 	}
-	if (notNow(result)) {
-		throw renewalUnavailable(`log in ${email}`, result);
-	}
-	throw sessionError(`PortalDuct login for ${email} failed: ${result.problem}.`);
+	if (notNow(result)) return notNowOf(`log in ${email}`, result);
+	return final(`PortalDuct login for ${email} failed: ${result.problem}.`, result.status === undefined ? UNREACHABLE_HINT : SESSION_HINT);
 }
 
-/** What a refresh attempt came to (the Auth action words a refusal from it). */
-export type RefreshOutcome = Exchange;
-
+/** Trades a refresh token for a new session (the Auth action words a refusal from the outcome). */
 export async function refresh(
 	httpRequest: PlainHttpRequest,
 	baseUrl: string,
 	refreshToken: string,
 	accessToken?: string,
-): Promise<RefreshOutcome> {
+): Promise<Exchange> {
 	return await exchange(httpRequest, normalizeBaseUrl(baseUrl), paths.renewal, { refreshToken }, 'refresh', accessToken);
 }
 
 /**
- * A fresh session the cheapest way: refresh when a refresh token is held (it is single-use, so a
- * refused one is normal after another process used it), else, or when refused, log in.
+ * A fresh session the cheapest way: refresh when a refresh token of this owner is held (single-use
+ * [assumed], so a refused one is normal after another process used it), else, or when refused, log in.
  */
-export async function renewSession(
-	httpRequest: PlainHttpRequest,
-	credentials: SessionCredentials,
-): Promise<Session> {
+async function obtainSession(httpRequest: PlainHttpRequest, credentials: SessionCredentials): Promise<Obtained> {
 	// A refresh token from another Base URL or Email must not travel there: log in instead.
-	const owned = credentials.sessionOwner === sessionOwner(credentials.baseUrl, credentials.email);
+	let owned = false;
+	try {
+		owned = credentials.sessionOwner === sessionOwner(credentials.baseUrl, credentials.email);
+	} catch {
+		// The login below says what is wrong with the Base URL.
+	}
 	if (credentials.refreshToken && owned) {
 		const refreshed = await refresh(httpRequest, credentials.baseUrl, credentials.refreshToken, credentials.accessToken);
-		if (refreshed.session) return refreshed.session;
+		if (refreshed.session) return { kind: 'session', session: refreshed.session };
 		// "Not now" keeps the refresh token for the next try; only a refusal or no endpoint means login.
-		if (notNow(refreshed)) {
-			throw renewalUnavailable('renew the session', refreshed);
-		}
+		if (notNow(refreshed)) return notNowOf('renew the session', refreshed);
 		// No answer at all is final, as for a login: not a second 15 s wait on a login after it.
 		if (refreshed.status === undefined) {
-			throw sessionError(`PortalDuct login for ${String(credentials.email ?? '').trim()} failed: renewing the session got no answer (${refreshed.problem}).`);
+			return final(
+				`PortalDuct login for ${String(credentials.email ?? '').trim()} failed: renewing the session got no answer (${refreshed.problem}).`,
+				UNREACHABLE_HINT,
+			);
 		}
 	}
 	return await logIn(httpRequest, credentials);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The credential's side: preAuthentication
+
+/**
+ * What the credential's `preAuthentication` returns for n8n to store: the session this process
+ * just obtained (a hand-over, no request), else a renewal of its own (the HTTP Request node, the
+ * credential test, a first use). Throws an Error with PortalDuct's words when no session is had;
+ * n8n shows it.
+ */
+export async function sessionToStore(
+	httpRequest: PlainHttpRequest,
+	credentials: ICredentialDataDecryptedObject,
+): Promise<StoredSession> {
+	const owner = sessionOwner(credentials.baseUrl, credentials.email);
+	const account = accountOf(sessionIdentity(owner, credentials.password));
+	const stale = credentials.sessionOwner === owner ? String(credentials.accessToken ?? '') : '';
+	const outcome = await renewOnce(account, owner, stale, async () =>
+		await obtainSession(httpRequest, {
+			...sessionCredentialsOf(credentials),
+			accessToken: stale || undefined,
+		}),
+	);
+	if (outcome.kind === 'session') return outcome.session;
+	throw new Error(outcome.message);
+}
+
+function sessionCredentialsOf(data: ICredentialDataDecryptedObject): SessionCredentials {
+	return {
+		baseUrl: data.baseUrl as string,
+		email: data.email as string,
+		password: data.password as string,
+		refreshToken: (data.refreshToken as string) || undefined,
+		accessToken: (data.accessToken as string) || undefined,
+		sessionOwner: data.sessionOwner as string,
+	};
+}
+
+// ---------------------------------------------------------------------------------------------
+// The node's side: the stored session, renewals, sending with it
+
+/** The PortalDuct credential as it resolves for one item, with the session to use for it. */
+export interface ResolvedCredential {
+	/** The Base URL without trailing slash or /v1, e.g. `https://api.example.com`. */
+	baseUrl: string;
+	/** `sessionIdentity()` of this Base URL, email and password. */
+	identity: string;
+	account: Account;
+	/** What n8n's request helper takes as `credentialsDecrypted`; `data` holds the session to send. */
+	decrypted: ICredentialsDecrypted;
+	/** Set by a renewal this credential led: its next send hands the session to n8n to store. */
+	handOver?: boolean;
+	/** The token PortalDuct last refused for this credential: the refresh sends it as its Bearer. */
+	refused?: string;
+}
+
+/**
+ * Reads the credential for `itemIndex` (item 0 where the context has no items) and picks the
+ * session: the stored one only if it was obtained for this Base URL and Email; the one this
+ * process holds for the account when that is newer; else none, so the first send logs in.
+ * Throws NodeOperationError when the Base URL is not an http(s) address.
+ */
+export async function readCredential(ctx: CredentialContext, itemIndex?: number): Promise<ResolvedCredential> {
+	const data = (await (ctx as IExecuteFunctions).getCredentials(CREDENTIAL_TYPE, itemIndex)) as ICredentialDataDecryptedObject;
+	let baseUrl: string;
+	let owner: string;
+	try {
+		baseUrl = normalizeBaseUrl(data.baseUrl);
+		owner = sessionOwner(baseUrl, data.email);
+	} catch (error) {
+		throw new NodeOperationError(ctx.getNode(), (error as Error).message, { itemIndex });
+	}
+	if (data.sessionOwner !== owner) {
+		// Obtained for another Base URL or Email: nothing of it may be sent here.
+		Object.assign(data, { accessToken: '', refreshToken: '', sessionExpiry: '' });
+	}
+	const identity = sessionIdentity(owner, data.password);
+	const reference = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
+	const credential: ResolvedCredential = {
+		baseUrl,
+		identity,
+		account: accountOf(identity),
+		decrypted: { id: reference?.id ?? '', name: reference?.name ?? CREDENTIAL_TYPE, type: CREDENTIAL_TYPE, data },
+	};
+	adoptKeptSession(credential);
+	return credential;
+}
+
+/**
+ * Switches to the session this process holds for the account when it is newer (another item or
+ * execution renewed it), so a renewal reaches every later request without a 401 first.
+ */
+function adoptKeptSession(credential: ResolvedCredential): void {
+	const data = credential.decrypted.data as ICredentialDataDecryptedObject;
+	const held = liveSession(credential.account);
+	if (!held || held.accessToken === data.accessToken) return;
+	if (data.accessToken === '' || expiryOf(held) >= expiryOf(data)) Object.assign(data, held);
+}
+
+/**
+ * A session to send with: the credential's (or a newer one of this process), else a renewal, shared
+ * with the other requests of the account that need one now.
+ */
+export async function sessionFor(ctx: CredentialContext, credential: ResolvedCredential): Promise<Renewal> {
+	adoptKeptSession(credential);
+	const data = credential.decrypted.data as ICredentialDataDecryptedObject;
+	if (data.accessToken) return { kind: 'session', session: pick(data), handOver: false };
+	const owner = sessionOwner(credential.baseUrl, data.email);
+	const refused = credential.refused;
+	const outcome = await renewOnce(credential.account, owner, refused ?? '', async () =>
+		await obtainSession((options) => ctx.helpers.httpRequest(options), {
+			...sessionCredentialsOf(data),
+			accessToken: refused,
+		}),
+	);
+	if (outcome.kind === 'session') {
+		Object.assign(data, outcome.session);
+		credential.handOver = outcome.handOver;
+		credential.refused = undefined;
+	}
+	return outcome;
+}
+
+function pick(data: ICredentialDataDecryptedObject): StoredSession {
+	const session = {} as StoredSession;
+	for (const field of SESSION_FIELDS) session[field] = String(data[field] ?? '');
+	return session;
+}
+
+/**
+ * After PortalDuct refused `token` (401): takes the session stored in n8n when another process
+ * renewed meanwhile, so processes sharing an account do not end each other's sessions by renewing
+ * in turn; otherwise empties the token, so the next `sessionFor` renews (sending `token` along).
+ */
+export async function afterRefusal(
+	ctx: CredentialContext,
+	credential: ResolvedCredential,
+	token: string,
+	itemIndex?: number,
+): Promise<void> {
+	const data = credential.decrypted.data as ICredentialDataDecryptedObject;
+	// Another request of this credential moved on to a newer session already: nothing to check.
+	if (data.accessToken !== token || token === '') return;
+	const stored = await storedSessionSince(ctx, credential, token, itemIndex);
+	if (data.accessToken !== token) return;
+	if (stored) {
+		Object.assign(data, stored);
+		return;
+	}
+	const account = credential.account;
+	if (account.session?.accessToken === token) account.session = undefined;
+	credential.refused = token;
+	data.accessToken = '';
+}
+
+/**
+ * The session stored in n8n if another process stored one since `refused` (read again, not from
+ * this run's copy): read at once, and once more after a moment's wait, since another process that
+ * just renewed (and so ended this token, on an account with one session at a time) stores its
+ * session right after. Requests refused with the same token share one check.
+ */
+function storedSessionSince(
+	ctx: CredentialContext,
+	credential: ResolvedCredential,
+	refused: string,
+	itemIndex?: number,
+): Promise<StoredSession | undefined> {
+	const account = credential.account;
+	if (account.storedCheck?.token === refused) return account.storedCheck.promise;
+	const newer = async () => {
+		const stored = (await readCredential(ctx, itemIndex)).decrypted.data as ICredentialDataDecryptedObject;
+		return stored.accessToken && stored.accessToken !== refused ? pick(stored) : undefined;
+	};
+	const promise = (async () => {
+		const now = await newer();
+		if (now) return now;
+		await sleep(100 + Math.random() * 200);
+		return await newer();
+	})().finally(() => {
+		if (account.storedCheck?.promise === promise) account.storedCheck = undefined;
+	});
+	account.storedCheck = { token: refused, promise };
+	return promise;
+}
+
+/**
+ * Sends one request with the credential's session: as a Bearer header, or, right after a renewal
+ * this credential led, through n8n's `httpRequestWithAuthentication` with an emptied copy of the
+ * token, so n8n runs the credential's preAuthentication (which answers with this session) and stores
+ * it. Returns n8n's full response; throws what n8n throws for a failed request.
+ */
+export async function sendWithSession(
+	ctx: CredentialContext,
+	credential: ResolvedCredential,
+	options: IHttpRequestOptions,
+): Promise<unknown> {
+	const data = credential.decrypted.data as ICredentialDataDecryptedObject;
+	if (credential.handOver) {
+		credential.handOver = false;
+		const copy: ICredentialsDecrypted = { ...credential.decrypted, data: { ...data, accessToken: '' } };
+		return await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options, {
+			credentialsDecrypted: copy,
+			// 401s are the transport's to handle, not n8n's own one refresh (n8n 2.x reads this option).
+			preAuthenticationRetryStatusCode: [],
+		} as never);
+	}
+	return await ctx.helpers.httpRequest({
+		...options,
+		headers: { ...options.headers, Authorization: `Bearer ${String(data.accessToken)}` },
+	});
 }

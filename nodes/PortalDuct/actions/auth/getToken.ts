@@ -1,6 +1,6 @@
 import { NodeOperationError } from 'n8n-workflow';
 
-import { logIn, sessionHintFor } from '../../transport/session';
+import { logIn, SESSION_HINT } from '../../transport/session';
 import { defineAction } from '../types';
 import { includeTokenField, readSessionCredentials, sessionOutput } from './session-output';
 
@@ -17,13 +17,11 @@ export const getToken = defineAction({
 	read(itemIndex) {
 		return { includeToken: this.getNodeParameter('includeToken', itemIndex, false) as boolean };
 	},
-	async execute(input, itemIndex) {
-		const credentials = await readSessionCredentials(this, itemIndex);
-		const session = await logIn((options) => this.helpers.httpRequest(options), credentials).catch(
-			(error: Error) => {
-				throw new NodeOperationError(this.getNode(), error.message, { itemIndex, description: sessionHintFor(error.message) });
-			},
-		);
-		return sessionOutput(session, input.includeToken);
+	async execute(input, itemIndex, run) {
+		const credentials = await readSessionCredentials(run, itemIndex);
+		const outcome = await logIn((options) => this.helpers.httpRequest(options), credentials);
+		if (outcome.kind === 'session') return sessionOutput(outcome.session, input.includeToken);
+		const hint = outcome.kind === 'final' ? outcome.hint : SESSION_HINT;
+		throw new NodeOperationError(this.getNode(), outcome.message, { itemIndex, description: hint });
 	},
 });

@@ -1,13 +1,13 @@
 import { NodeOperationError } from 'n8n-workflow';
 
 import { paths } from '../../api';
-import { refresh, type RefreshOutcome } from '../../transport/session';
+import { refresh, type Exchange } from '../../transport/session';
 import { itemPrefix } from '../../validation';
 import { defineAction } from '../types';
 import { includeTokenField, readSessionCredentials, sessionOutput } from './session-output';
 
 /** Says why a refresh did not give a session: refused, no such endpoint, or no answer. */
-function refusalWords(outcome: RefreshOutcome, baseUrl: string): [string, string] {
+function refusalWords(outcome: Exchange, baseUrl: string): [string, string] {
 	if (outcome.status === 400 || outcome.status === 401 || outcome.status === 403) {
 		return [
 			`PortalDuct refused the refresh token (${outcome.problem}); refresh tokens work only once and expire`,
@@ -56,8 +56,8 @@ export const refreshToken = defineAction({
 			includeToken: this.getNodeParameter('includeToken', itemIndex, false) as boolean,
 		};
 	},
-	async execute(input, itemIndex) {
-		const credentials = await readSessionCredentials(this, itemIndex);
+	async execute(input, itemIndex, run) {
+		const credentials = await readSessionCredentials(run, itemIndex);
 		const token = input.refreshToken || credentials.refreshToken;
 		if (!token) {
 			throw new NodeOperationError(

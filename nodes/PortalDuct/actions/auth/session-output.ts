@@ -1,6 +1,6 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { resolveCredential } from '../../transport/credential';
+import { credentialFor, type Run } from '../../transport/run';
 import type { Session, SessionCredentials } from '../../transport/session';
 
 export const includeTokenField: INodeProperties = {
@@ -25,8 +25,8 @@ export function sessionOutput(session: Session, includeToken: boolean): IDataObj
 }
 
 /** The credential as it resolves for the item, with the refresh token only if it belongs here. */
-export async function readSessionCredentials(ctx: IExecuteFunctions, itemIndex: number): Promise<SessionCredentials> {
-	const { baseUrl, decrypted } = await resolveCredential(ctx, itemIndex);
+export async function readSessionCredentials(run: Run, itemIndex: number): Promise<SessionCredentials> {
+	const { baseUrl, decrypted } = await credentialFor(run, itemIndex);
 	const credentials = decrypted.data ?? {};
 	return {
 		baseUrl,

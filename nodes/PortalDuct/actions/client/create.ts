@@ -44,8 +44,8 @@ export const createClient = defineAction({
 			{ ...idOwn('customer', customer), ...idOwn('client', client) },
 		);
 	},
-	async execute(input, itemIndex) {
-		return await createRecord(this, {
+	async execute(input, itemIndex, run) {
+		return await createRecord(run, {
 			...input,
 			path: paths.addNewCustomerClient,
 			subject: `client ${input.body[clientFields.id]}`,

@@ -46,8 +46,8 @@ export const getClientBalance = defineAction({
 			perConnection: this.getNodeParameter('output', itemIndex, 'client') === 'connections',
 		};
 	},
-	async execute(input, itemIndex) {
-		const answer = await portalDuctRequest.call(this, {
+	async execute(input, itemIndex, run) {
+		const answer = await portalDuctRequest(run, {
 			method: 'GET',
 			path: paths.clientBalance(input.clientUUID),
 			resend: 'read',

@@ -32,8 +32,8 @@ export const createCustomer = defineAction({
 		const customer = readId(this, 'customerUUID', 'customer', 'Customer', itemIndex);
 		return readRecordInput(this, itemIndex, { [customerFields.id]: customer.uuid }, idOwn('customer', customer));
 	},
-	async execute(input, itemIndex) {
-		return await createRecord(this, {
+	async execute(input, itemIndex, run) {
+		return await createRecord(run, {
 			...input,
 			path: paths.addNewCustomer,
 			subject: `customer ${input.body[customerFields.id]}`,

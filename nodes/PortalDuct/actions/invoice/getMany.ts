@@ -86,8 +86,8 @@ export const getManyInvoices = defineAction({
 			simplify: this.getNodeParameter('simplify', itemIndex, false) as boolean,
 		};
 	},
-	async execute(input, itemIndex) {
-		const invoices = await fetchInvoicePages(this, {
+	async execute(input, itemIndex, run) {
+		const invoices = await fetchInvoicePages(run, {
 			path: paths.clientInvoices(input.connectionUuid),
 			subject: `connection ${input.connectionUuid}`,
 			limit: input.limit,

@@ -25,8 +25,8 @@ export const getWebhook = defineAction({
 	read() {
 		return {};
 	},
-	async execute(_input, itemIndex) {
-		const registration = await getRegistration(this, itemIndex);
+	async execute(_input, itemIndex, run) {
+		const registration = await getRegistration(run, itemIndex);
 		if (!registration) return { registered: false };
 		// A PortalDuct Trigger's URL carries its delivery token: a credential, not for execution data.
 		return { registered: true, ...registration, url: hideToken(registration.url) };

@@ -35,8 +35,8 @@ export const registerWebhook = defineAction({
 		const secret = this.getNodeParameter('secret', itemIndex, '') as string;
 		return { url: readUrl(this, 'url', 'URL', itemIndex), secret: secret || undefined };
 	},
-	async execute(input, itemIndex) {
-		const registration = await register(this, input.url, input.secret, itemIndex);
+	async execute(input, itemIndex, run) {
+		const registration = await register(run, input.url, input.secret, itemIndex);
 		return { registered: true, ...registration, signed: Boolean(input.secret) };
 	},
 });

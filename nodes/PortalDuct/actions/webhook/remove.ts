@@ -15,8 +15,8 @@ export const removeWebhook = defineAction({
 	read() {
 		return {};
 	},
-	async execute(_input, itemIndex) {
-		const removed = await removeRegistration(this, itemIndex);
+	async execute(_input, itemIndex, run) {
+		const removed = await removeRegistration(run, itemIndex);
 		return { removed, ...(removed ? {} : { reason: 'No webhook was registered' }) };
 	},
 });
