@@ -5,6 +5,7 @@
  */
 import { getAdditionalKeys } from 'n8n-core';
 import {
+	ExpressionError,
 	ICredentialsHelper,
 	NodeHelpers,
 	UserError,
@@ -40,6 +41,19 @@ const credentialResolutionNode: INode = {
 	position: [0, 0],
 	parameters: {},
 };
+
+/** `$rawParameter` of an n8n whose sibling lookup fails (see `siblingLookupThrows`). */
+const throwingSiblingLookup = new Proxy(
+	{},
+	{
+		get(_target, name) {
+			if (typeof name === 'string' && name.startsWith('&')) {
+				throw new ExpressionError(`Could not find sibling parameter "${name.slice(1)}"`);
+			}
+			return undefined;
+		},
+	},
+);
 
 /**
  * As n8n does, hands a credential's `preAuthentication` only `httpRequest`, and applies the
@@ -178,6 +192,24 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 	/** Credential reads so far (getDecrypted without `raw`): what a node costs n8n's database per read. */
 	reads = 0;
 
+	/**
+	 * Plays an n8n whose sibling lookup `$rawParameter["&<field>"]` fails with an ExpressionError,
+	 * which n8n's expression engine does not swallow (n8n-workflow Expression.renderExpression
+	 * rethrows ExpressionErrors; today's lookup throws an UnexpectedError, which it turns into null).
+	 * A credential field whose expression meets it fails the whole read.
+	 */
+	siblingLookupThrows = false;
+
+	/** n8n's name for it: the type's defaults applied and expressions resolved, as a read does. */
+	async applyDefaultsAndOverwrites(
+		additionalData: IWorkflowExecuteAdditionalData,
+		stored: ICredentialDataDecryptedObject,
+		type: string,
+		mode: WorkflowExecuteMode,
+	): Promise<ICredentialDataDecryptedObject> {
+		return await this.applyDefaults(additionalData, stored, type, mode);
+	}
+
 	/** A fresh copy of the stored data each call, with type defaults and expressions resolved. */
 	async getDecrypted(
 		additionalData: IWorkflowExecuteAdditionalData,
@@ -254,7 +286,11 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		) as ICredentialDataDecryptedObject;
 		if (stored.oauthTokenData !== undefined) data.oauthTokenData = stored.oauthTokenData;
 
-		const additionalKeys = getAdditionalKeys(additionalData, mode, null, { isCredential: true });
+		const additionalKeys: IWorkflowDataProxyAdditionalKeys = {
+			...getAdditionalKeys(additionalData, mode, null, { isCredential: true }),
+			// n8n-workflow spreads additional keys over its own, so this one replaces $rawParameter.
+			...(this.siblingLookupThrows ? { $rawParameter: throwingSiblingLookup } : {}),
+		};
 		if (expressionResolveValues) {
 			try {
 				data = expressionResolveValues.workflow.expression.getParameterValue(

@@ -17,8 +17,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ExecutionLifecycleHooks } from 'n8n-core';
 import {
 	Workflow,
+	type ICredentialsDecrypted,
 	type IDataObject,
 	type INode,
+	type INodeCredentialTestResult,
 	type INodeExecutionData,
 	type IWorkflowExecuteAdditionalData,
 	type WorkflowActivateMode,
@@ -27,6 +29,7 @@ import {
 
 import { DEFAULT_ORIGIN, createAdditionalData } from './additional-data';
 import { CredentialStore } from './credential-store';
+import { testCredential } from './credential-test';
 import { HarnessCredentialsHelper } from './credentials-helper';
 import { installCapturingLogger, subscribeToLogs, type LogLine } from './logging';
 import {
@@ -119,6 +122,8 @@ export interface Harness {
 	startWebhookServer(options: StartWebhookServerOptions): Promise<WebhookServer>;
 	/** The additionalData a run gets (for tests that build n8n-core contexts themselves). */
 	additionalData(workflow?: Workflow): IWorkflowExecuteAdditionalData;
+	/** The credential's "Test" button as n8n runs it (see credential-test.ts). */
+	testCredential(credentials: ICredentialsDecrypted): Promise<INodeCredentialTestResult>;
 	close(): Promise<void>;
 }
 
@@ -252,6 +257,8 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
 			return server;
 		},
 		additionalData: (workflow) => additionalDataFor(workflow),
+		testCredential: async (credentials) =>
+			await testCredential({ credentialsHelper, credentialTypes, nodeTypes, additionalData: additionalDataFor }, credentials),
 		async close() {
 			if (closed) return;
 			closed = true;

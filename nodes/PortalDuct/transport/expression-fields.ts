@@ -17,12 +17,18 @@ const USER_FIELDS = ['baseUrl', 'email', 'password'] as const;
 /** Name of the hidden credential field that holds the answer. */
 export const EXPRESSION_FIELDS = 'expressionFields';
 
+/** What the probe resolves to when its lookup fails: not '', so the node reads the credential per item. */
+export const EXPRESSION_FIELDS_UNKNOWN = 'unknown';
+
 /**
  * Its default (and what preAuthentication writes back, so n8n 1.x, which stores the resolved
  * credential after a login, keeps the expression rather than a fixed answer). Resolves to '' when
- * no user field is an expression, else their names joined by commas, e.g. `baseUrl`.
+ * no user field is an expression, else their names joined by commas, e.g. `baseUrl`. Fail-safe:
+ * `$rawParameter["&<field>"]` throws when n8n cannot find the sibling field (n8n-workflow
+ * WorkflowDataProxy), and a throwing field would fail every read of the credential; inside the
+ * try it resolves to `unknown` instead, and the node reads the credential per item.
  */
-export const EXPRESSION_FIELDS_PROBE = `={{ ${JSON.stringify(USER_FIELDS)}.filter((name) => String($rawParameter["&" + name] ?? "").startsWith("=")).join(",") }}`;
+export const EXPRESSION_FIELDS_PROBE = `={{ (() => { try { return ${JSON.stringify(USER_FIELDS)}.filter((name) => String($rawParameter["&" + name] ?? "").startsWith("=")).join(","); } catch (error) { return "${EXPRESSION_FIELDS_UNKNOWN}"; } })() }}`;
 
 /**
  * True only when n8n resolved the probe to '' (no field is an expression): then the credential is
