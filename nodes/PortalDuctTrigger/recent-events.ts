@@ -11,6 +11,9 @@
  * each process's writes carry only its own: the README's exact-once recipe uses n8n's
  * database-backed Remove Duplicates node.
  *
+ * Also remembered: whether a trigger has had a correctly signed delivery (then unsigned ones are
+ * refused even before static data says so).
+ *
  * Module-level on purpose: it is the memory of this n8n process, which outlives every webhook
  * call and every Workflow object n8n builds per call. Bounded: EVENTS_REMEMBERED per trigger,
  * TRIGGERS_REMEMBERED triggers, UNSAVED_WRITES_KEPT writes per trigger.
@@ -28,6 +31,8 @@ const UNSAVED_WRITES_KEPT = 8;
 interface TriggerMemory {
 	/** eventIds in the order first seen, newest last. */
 	ids: Set<string>;
+	/** A correctly signed delivery reached this trigger in this process: unsigned ones are refused. */
+	signed: boolean;
 	/** The `seen` lists of recent calls' static data, newest last: n8n may not have saved them yet. */
 	writes: string[][];
 }
@@ -37,7 +42,7 @@ const byTrigger = new Map<string, TriggerMemory>();
 function memoryOf(key: string): TriggerMemory {
 	let memory = byTrigger.get(key);
 	if (memory) byTrigger.delete(key);
-	else memory = { ids: new Set(), writes: [] };
+	else memory = { ids: new Set(), signed: false, writes: [] };
 	byTrigger.set(key, memory);
 	if (byTrigger.size > TRIGGERS_REMEMBERED) byTrigger.delete(byTrigger.keys().next().value as string);
 	return memory;
@@ -80,14 +85,12 @@ export function carryRecentEvents(key: string, seen: string[], eventId: string):
 	if (memory.writes.length > UNSAVED_WRITES_KEPT) memory.writes.shift();
 }
 
-/** Triggers (by key) that received a correctly signed delivery in this process: unsigned ones are refused. */
-const signedTriggers = new Set<string>();
-
+/** Remembers that the trigger `key` received a correctly signed delivery in this process. */
 export function markSigned(key: string): void {
-	if (signedTriggers.size >= TRIGGERS_REMEMBERED) signedTriggers.delete(signedTriggers.values().next().value as string);
-	signedTriggers.add(key);
+	memoryOf(key).signed = true;
 }
 
+/** Whether the trigger `key` received a correctly signed delivery in this process. */
 export function seenSigned(key: string): boolean {
-	return signedTriggers.has(key);
+	return byTrigger.get(key)?.signed ?? false;
 }
