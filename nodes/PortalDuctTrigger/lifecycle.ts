@@ -15,11 +15,10 @@
  */
 import { NodeOperationError, type IDataObject, type IHookFunctions, type IWebhookFunctions } from 'n8n-workflow';
 
-import { getRegistration, register, removeRegistration, type Registration } from '../PortalDuct/transport/registration';
+import { addressToShow, getRegistration, register, removeRegistration, type Registration } from '../PortalDuct/transport/registration';
 import { credentialFor, startRun } from '../PortalDuct/transport/run';
 import { unreachableReason } from './reachability';
 import {
-	addressToShow,
 	deriveSecret,
 	isThisNode,
 	newSecret,

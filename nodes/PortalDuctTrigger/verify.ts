@@ -105,19 +105,6 @@ export function readRegisteredUrl(registeredUrl: string): { token?: string; sign
 	}
 }
 
-/**
- * A registered URL fit to show in an error or an item: scheme, host and path only. The query
- * (this node's token, another system's key) and any user name and password are left out.
- */
-export function addressToShow(registeredUrl: string): string {
-	try {
-		const url = new URL(registeredUrl);
-		return `${url.protocol}//${url.host}${url.pathname}`;
-	} catch {
-		return 'an address that is not a URL';
-	}
-}
-
 /** The path of a URL without trailing slashes, or undefined when it is not a URL. */
 function pathOf(url: string): string | undefined {
 	try {

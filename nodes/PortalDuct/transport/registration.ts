@@ -13,6 +13,30 @@ export interface Registration {
 	url: string;
 }
 
+/** What `addressToShow` puts in place of a query value that may be a secret. */
+const HIDDEN = '(hidden)';
+
+/**
+ * A registered URL fit to show in an error or an item: never its user name and password, nor a
+ * query value that may be a secret (a PortalDuct Trigger's delivery token, another system's key).
+ * By default scheme, host and path only (an address in a sentence: the trigger's refusals). With
+ * `shownValues`, the query stays with every value hidden (`(hidden)`) except those parameters
+ * (Webhook > Get's output keeps the trigger's `signing` marker, a fingerprint and not a secret).
+ * A string that is not a URL comes back as words saying so.
+ */
+export function addressToShow(registeredUrl: string, shownValues?: readonly string[]): string {
+	try {
+		const url = new URL(registeredUrl);
+		const address = `${url.protocol}//${url.host}${url.pathname}`;
+		if (!shownValues || url.search === '') return address;
+		const query = new URLSearchParams();
+		for (const [name, value] of url.searchParams) query.append(name, shownValues.includes(name) ? value : HIDDEN);
+		return `${address}?${query.toString()}`;
+	} catch {
+		return 'an address that is not a URL';
+	}
+}
+
 function asRegistration(body: unknown): Registration | undefined {
 	if (typeof body !== 'object' || body === null) return undefined;
 	const b = body as IDataObject;

@@ -1,17 +1,5 @@
-import { getRegistration } from '../../transport/registration';
+import { addressToShow, getRegistration } from '../../transport/registration';
 import { defineAction } from '../types';
-
-/** The URL with the value of a `token` query parameter replaced by `(hidden)`. */
-function hideToken(url: string): string {
-	try {
-		const parsed = new URL(url);
-		if (!parsed.searchParams.has('token')) return url;
-		parsed.searchParams.set('token', '(hidden)');
-		return parsed.toString();
-	} catch {
-		return url;
-	}
-}
 
 export const getWebhook = defineAction({
 	resource: 'webhook',
@@ -28,7 +16,8 @@ export const getWebhook = defineAction({
 	async execute(_input, itemIndex, run) {
 		const registration = await getRegistration(run, itemIndex);
 		if (!registration) return { registered: false };
-		// A PortalDuct Trigger's URL carries its delivery token: a credential, not for execution data.
-		return { registered: true, ...registration, url: hideToken(registration.url) };
+		// A PortalDuct Trigger's URL carries its delivery token, another system's may carry its key:
+		// credentials, not for execution data. The trigger's `signing` marker is a fingerprint: shown.
+		return { registered: true, ...registration, url: addressToShow(registration.url, ['signing']) };
 	},
 });
