@@ -469,7 +469,9 @@ export async function sessionFor(ctx: CredentialContext, credential: ResolvedCre
 	);
 	if (outcome.kind === 'session') {
 		Object.assign(data, outcome.session);
-		credential.handOver = outcome.handOver;
+		// Only ever set here: another request sharing this credential may have led the renewal, and
+		// its hand-over must not be cancelled by a request that merely waited for it.
+		if (outcome.handOver) credential.handOver = true;
 		credential.refused = undefined;
 	}
 	return outcome;

@@ -1,0 +1,53 @@
+/**
+ * A session the node renews is handed to n8n to store (through the credential's preAuthentication),
+ * also when many requests sharing the run's credential met the expired token together: the stored
+ * token is then the new one, and PortalDuct accepts it from any process that reads it.
+ */
+import axios from 'axios';
+
+import type { Sandbox } from '../sandbox';
+import { seedCustomerAndClient } from '../sandbox/fixtures';
+import { closeHarness, world, type World } from '../support/fixture';
+
+let w: World | undefined;
+afterEach(async () => {
+	await w?.close();
+	w = undefined;
+});
+afterAll(closeHarness);
+
+/** Ends every access token the sandbox issued so far (as if their lifetime ran out). */
+function expireIssuedTokens(sandbox: Sandbox): void {
+	for (const record of sandbox.state.tokens.access.values()) record.issuedAt -= 24 * 3600 * 1000;
+}
+
+/** PortalDuct's answer to a balance read with `token`, sent directly (not through n8n). */
+async function statusWith(sandbox: Sandbox, clientUUID: string, token: string): Promise<number> {
+	const answer = await axios.get(`${sandbox.url}/v1/getClientBalance/${clientUUID}`, {
+		headers: { Authorization: `Bearer ${token}` },
+		validateStatus: () => true,
+	});
+	return answer.status;
+}
+
+test.each([1, 10, 40])('after a token expires under concurrency %i, n8n stores the renewed session', async (concurrency) => {
+	w = await world({ latencyMs: 10 });
+	const { clientUUID } = seedCustomerAndClient(w.sandbox);
+	const rows = Array.from({ length: 60 }, () => ({ clientUUID }));
+	const action = { resource: 'client', operation: 'getBalance', clientUUID: '={{ $json.clientUUID }}', options: { concurrency } };
+	expect((await w.act(action, { rows: rows.slice(0, 1) })).error).toBeUndefined();
+	const first = String(w.storedCredential().accessToken);
+	expect(await statusWith(w.sandbox, clientUUID, first)).toBe(200);
+
+	expireIssuedTokens(w.sandbox);
+	w.sandbox.control.resetStats();
+	const run = await w.act(action, { rows });
+	expect(run.error).toBeUndefined();
+	expect(run.json('PortalDuct')).toHaveLength(60);
+	expect(w.sandbox.control.stats().refreshes + w.sandbox.control.stats().logins).toBe(1);
+
+	const stored = String(w.storedCredential().accessToken);
+	expect(stored).not.toBe(first);
+	expect(await statusWith(w.sandbox, clientUUID, first)).toBe(401);
+	expect(await statusWith(w.sandbox, clientUUID, stored)).toBe(200);
+});
