@@ -31,14 +31,14 @@ const flag = (name) => process.argv.includes(`--${name}`);
 
 /**
  * Whether dist/ holds a build of the current sources: every .ts of nodes/, credentials/ and
- * test/sandbox/ (tests aside) has its .js in dist/ written after it. Returns the reason if not.
+ * test/tools/sandbox/ (tests aside) has its .js in dist/ written after it. Returns the reason if not.
  */
 function staleDist(repo) {
 	const walk = (dir) =>
 		fs.existsSync(dir)
 			? fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]))
 			: [];
-	const sources = ['nodes', 'credentials', path.join('test', 'sandbox')]
+	const sources = ['nodes', 'credentials', path.join('test', 'tools', 'sandbox')]
 		.flatMap((d) => walk(path.join(repo, d)))
 		.filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts'));
 	for (const source of sources) {
@@ -98,8 +98,8 @@ async function main() {
 
 	if (servers && pkg && installed(2)) {
 		if (!pkg.sandboxModule) {
-			await outer.check('the build has the sandbox (test/sandbox)', () => {
-				throw new Error('no dist/test/sandbox/index.js in the build');
+			await outer.check('the build has the sandbox (test/tools/sandbox)', () => {
+				throw new Error('no dist/test/tools/sandbox/index.js in the build');
 			});
 		} else {
 			console.log(`     [setup] ${path.basename(pkg.tarball)}; n8n 2.41.1 ready in ${Math.round((Date.now() - started) / 1000)} s`);

@@ -26,7 +26,7 @@ async function buildAndPack({ repo, workDir, useDist = false }) {
 		// business, and a half-edited test file elsewhere must not block it.
 		fs.writeFileSync(
 			path.join(pkgDir, 'tsconfig.e2e.json'),
-			JSON.stringify({ extends: './tsconfig.json', include: ['credentials/**/*.ts', 'nodes/**/*.ts', 'test/sandbox/**/*.ts'] }),
+			JSON.stringify({ extends: './tsconfig.json', include: ['credentials/**/*.ts', 'nodes/**/*.ts', 'test/tools/sandbox/**/*.ts'] }),
 		);
 		await runOk(bin('tsc'), ['-p', 'tsconfig.e2e.json'], { cwd: pkgDir, timeoutMs: 300_000 });
 		await runOk(bin('gulp'), ['build:assets'], { cwd: pkgDir, timeoutMs: 120_000 });
@@ -75,7 +75,7 @@ function describePackage(pkgDir) {
 		const cred = load(file, /\.credentials\.js$/);
 		return { file, name: cred.name, hasAuthenticate: cred.authenticate !== undefined };
 	});
-	const sandboxModule = path.join(pkgDir, 'dist', 'test', 'sandbox', 'index.js');
+	const sandboxModule = path.join(pkgDir, 'dist', 'test', 'tools', 'sandbox', 'index.js');
 	return {
 		packageName: pkg.name,
 		version: pkg.version,
