@@ -24,14 +24,14 @@ const REPO = path.join(__dirname, '..', '..');
 
 /** Files a published community package may hold besides the built nodes and credentials. */
 const DOCUMENTS = ['README.md', 'LICENSE', 'CHANGELOG.md'];
-/** Where the built code lives; nothing else of dist/ ships (dist/test is the sandbox and harness). */
+/** Where the built code lives; nothing else ships (test-build/ is the compiled test code and tools). */
 const CODE_DIRS = ['dist/nodes/', 'dist/credentials/'];
 /** Whatever the folder, these never belong in the tarball. */
 const FORBIDDEN = [
 	[/\.ts$/, 'TypeScript source'],
 	[/\.map$/, 'source map'],
 	[/\.tsbuildinfo$/, 'TypeScript build info'],
-	[/(^|\/)(test|tests|__tests__|__mocks__|sandbox|harness|demo|bench|e2e)(\/|$)/, 'test or sandbox code'],
+	[/(^|\/)(test|tests|test-build|__tests__|__mocks__|sandbox|harness|demo|bench|e2e)(\/|$)/, 'test or sandbox code'],
 	[/\.(test|spec)\.[cm]?js$/, 'test file'],
 	[/(^|\/)\.[^/]+/, 'dot file'],
 	[/(^|\/)node_modules\//, 'node_modules'],

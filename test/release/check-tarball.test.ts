@@ -84,7 +84,8 @@ test('a package with only built code, icons, codex files and the documents passe
 test.each([
 	['a TypeScript source', { 'dist/nodes/Fake/Fake.node.ts': 'export {}' }, 'contents', 'Fake.node.ts: TypeScript source'],
 	['a source map', { 'dist/nodes/Fake/Fake.node.js.map': '{}' }, 'contents', 'Fake.node.js.map: source map'],
-	['the compiled sandbox', { 'dist/test/sandbox/index.js': '' }, 'contents', 'dist/test/sandbox/index.js: test or sandbox code'],
+	['the compiled sandbox', { 'test-build/tools/sandbox/index.js': '' }, 'contents', 'test-build/tools/sandbox/index.js: test or sandbox code'],
+	['other compiled test code', { 'test-build/support/fixture.js': '' }, 'contents', 'test-build/support/fixture.js: test or sandbox code'],
 	['a test file among the nodes', { 'dist/nodes/Fake/Fake.test.js': '' }, 'contents', 'Fake.test.js: test file'],
 	['a dot file', { 'dist/nodes/Fake/.env': 'TOKEN=x' }, 'contents', '.env: dot file'],
 	['a file outside dist/nodes and dist/credentials', { 'scripts/release.js': '' }, 'contents', 'scripts/release.js: not a built node'],

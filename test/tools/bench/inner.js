@@ -148,7 +148,7 @@ function engineContender(row, { parameters, rows }) {
 	return {
 		row,
 		async warmup() {
-			w = worker('engine-worker.js', { name: `engine ${row.key}`, args: [pkgDir] });
+			w = worker('engine-worker.js', { name: `engine ${row.key}`, args: [manifest.harnessModule, pkgDir] });
 			await w.call('setup', { sandboxUrl: sandboxInfo.url, login: sandboxInfo.login, parameters, rows }, 120_000);
 			await w.call('rep', {}, 600_000);
 		},
@@ -224,7 +224,7 @@ async function main() {
 	result.info.loopbackOnly = manifest.netns ? 'network namespace with only lo' : 'no namespace (--no-netns); n8n told loopback only';
 
 	// The sandbox, in a process of its own, seeded with the clients and the invoices.
-	sandbox = worker('sandbox-host.js', { name: 'sandbox', args: [path.join(pkgDir, 'dist', 'test', 'tools', 'sandbox', 'index.js')] });
+	sandbox = worker('sandbox-host.js', { name: 'sandbox', args: [manifest.sandboxModule] });
 	sandboxInfo = await sandbox.call('start', {}, 30_000);
 	const seeded = await sandbox.call('seed', { clients: Math.max(sizes.reads, sizes.latencyReads), invoices: sizes.invoices }, 60_000);
 	log(`sandbox ${sandboxInfo.url} (pid ${sandbox.pid}): ${seeded.clientIds.length} clients, ${seeded.invoices} invoices on one connection`);

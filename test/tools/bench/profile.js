@@ -181,7 +181,7 @@ async function main() {
 	try {
 		console.log(`profile: building in ${workDir}`);
 		const pkg = await buildForBench({ repo: REPO, workDir });
-		sandbox = startWorker(path.join(__dirname, 'lib', 'sandbox-host.js'), { name: 'sandbox', args: [path.join(pkg.pkgDir, 'dist', 'test', 'tools', 'sandbox', 'index.js')] });
+		sandbox = startWorker(path.join(__dirname, 'lib', 'sandbox-host.js'), { name: 'sandbox', args: [pkg.sandboxModule] });
 		const info = await sandbox.call('start', {}, 30_000);
 		await sandbox.call('seed', { clients: OPTIONS.items, invoices: 1 }, 60_000);
 		const login = await fetch(`${info.url}/v1/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(info.login) });

@@ -82,13 +82,13 @@ describe('runCli', () => {
 	it('--help prints usage and starts nothing', async () => {
 		const lines: string[] = [];
 		expect(await runCli(['--help'], {}, (line) => lines.push(line))).toBeUndefined();
-		expect(lines.join('\n')).toMatch(/Usage: node dist\/test\/tools\/sandbox\/cli\.js/);
+		expect(lines.join('\n')).toMatch(/Usage: node test-build\/tools\/sandbox\/cli\.js/);
 	});
 });
 
 /**
  * The CLI as a process: cli.ts run by node through a tiny require hook that transpiles TypeScript
- * (the same code tsc compiles to dist/test/tools/sandbox/cli.js), stopped with SIGTERM.
+ * (the same code tsc compiles to test-build/tools/sandbox/cli.js), stopped with SIGTERM.
  */
 describe('the CLI process', () => {
 	let dir: string;

@@ -1,5 +1,5 @@
 /**
- * `node dist/test/tools/sandbox/cli.js [--port N] [--host H] [--demo-data] [--allow-any-webhook-host]`
+ * `node test-build/tools/sandbox/cli.js [--port N] [--host H] [--demo-data] [--allow-any-webhook-host]`
  * Runs the sandbox in the foreground for people and for real n8n; Ctrl-C / SIGTERM closes it.
  */
 import { seedDemoData } from './demo-data';
@@ -16,7 +16,7 @@ export interface CliOptions {
 	help: boolean;
 }
 
-const USAGE = `Usage: node dist/test/tools/sandbox/cli.js [options]
+const USAGE = `Usage: node test-build/tools/sandbox/cli.js [options]
 
   --port N                  port to listen on (env PORTALDUCT_SANDBOX_PORT, default ${DEFAULT_CLI_PORT}; 0 = any free port)
   --host H                  address to listen on (default 127.0.0.1)

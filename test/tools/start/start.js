@@ -81,6 +81,7 @@ async function startEditor({ lineNo = 2, n8nPort = 5678, sandboxPort = 8787, log
 	try {
 		log('Packing the package (as published)...');
 		const pack = await buildAndPack({ repo: REPO, workDir: work, useDist: true });
+		if (!pack.sandboxModule) throw new Error('no compiled sandbox in test-build/: run `npm run build:test` (npm start does)');
 		sandbox = await startSandbox(pack.sandboxModule, { port: await port(sandboxPort) });
 		n8n = new N8nInstance({ line, userFolder: path.join(work, 'n8n'), port: await port(n8nPort), brokerPort: await port(0) });
 		fs.mkdirSync(n8n.userFolder, { recursive: true });

@@ -1,12 +1,11 @@
 'use strict';
 // Our node through the engine harness (n8n-core's real WorkflowExecute, credentials in memory),
 // in a process of its own so its time and peak memory are its own.
-//   node engine-worker.js <built package folder (has dist/test/harness)>
-const path = require('node:path');
+//   node engine-worker.js <the compiled harness (test-build/harness/index.js)> <built package folder>
 const { performance } = require('node:perf_hooks');
 const { memory, serve } = require('./worker');
 
-const [pkgDir] = process.argv.slice(2);
+const [harnessModule, pkgDir] = process.argv.slice(2);
 const CREDENTIAL = { id: 'PortalDuctBench1', name: 'PortalDuct bench' };
 const NODE = 'PortalDuct';
 
@@ -17,7 +16,7 @@ let items;
 serve({
 	/** parameters: the PortalDuct node's; rows: the input items' json. */
 	async setup({ sandboxUrl, login, parameters, rows }) {
-		const { createHarness } = require(path.join(pkgDir, 'dist', 'test', 'harness'));
+		const { createHarness } = require(harnessModule);
 		harness = await createHarness({ packageDir: pkgDir });
 		harness.credentials.set(CREDENTIAL.id, 'portalDuctApi', {
 			baseUrl: sandboxUrl,
