@@ -1,6 +1,8 @@
 import axios from 'axios';
 import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_CLI_PORT, parseCliArgs, runCli } from './cli';
@@ -92,7 +94,7 @@ describe('runCli', () => {
  */
 describe('the CLI process', () => {
 	let dir: string;
-	let child: ChildProcessWithoutNullStreams | undefined;
+	const children: ChildProcessWithoutNullStreams[] = [];
 
 	beforeAll(() => {
 		dir = mkdtempSync(path.join(tmpdir(), 'pd-sandbox-cli-'));
@@ -106,7 +108,7 @@ require.extensions['.ts'] = (m, file) => m._compile(ts.transpileModule(fs.readFi
 	});
 
 	afterEach(() => {
-		if (child && child.exitCode === null) child.kill('SIGKILL');
+		for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
 	});
 
 	afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -115,7 +117,7 @@ require.extensions['.ts'] = (m, file) => m._compile(ts.transpileModule(fs.readFi
 		const proc = spawn(process.execPath, ['-r', path.join(dir, 'ts-hook.js'), path.join(__dirname, 'cli.ts'), ...args], {
 			env: { ...process.env, ...env },
 		});
-		child = proc;
+		children.push(proc);
 		let stdout = '';
 		let stderr = '';
 		proc.stdout.on('data', (d) => (stdout += d));
@@ -141,14 +143,37 @@ require.extensions['.ts'] = (m, file) => m._compile(ts.transpileModule(fs.readFi
 		expect(cli.output().stdout).toContain('SIGTERM: closing the sandbox');
 	});
 
-	it('exits 1 with a message when the port is taken', async () => {
-		const first = run(['--port', '0']);
-		const url = /listening on (http:\/\/127\.0\.0\.1:(\d+))/.exec(await first.ready)!;
-		const child1 = child;
-		const second = run(['--port', url[2]]);
-		await expect(second.ready).rejects.toThrow(/Port already in use/);
-		expect(await second.exited).toBe(1);
-		child1!.kill('SIGTERM');
-		expect(await first.exited).toBe(0);
+	/** What holds the port the CLI is then started on: a first CLI, or a server that is no sandbox. */
+	const holders: Record<string, () => Promise<{ port: number; release: () => Promise<unknown> }>> = {
+		'a sandbox CLI': async () => {
+			const first = run(['--port', '0']);
+			const port = Number(/listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(await first.ready)![1]);
+			return { port, release: () => (first.proc.kill('SIGTERM'), first.exited) };
+		},
+		'another program': async () => {
+			const server = createServer((_req, res) => res.writeHead(404).end('not here'));
+			await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+			return { port: (server.address() as AddressInfo).port, release: () => new Promise((resolve) => server.close(resolve)) };
+		},
+	};
+
+	test.each([
+		['a sandbox CLI', 'a PortalDuct sandbox already runs there'],
+		['another program', 'another program holds it'],
+	])('on a port %s holds: exits 1 with one line naming the port, the holder and --port 0', async (holder, says) => {
+		const held = await holders[holder]();
+		try {
+			const second = run(['--port', String(held.port)]);
+			await expect(second.ready).rejects.toThrow(/before it was ready/);
+			expect(await second.exited).toBe(1);
+			const { stdout, stderr } = second.output();
+			expect(stdout).toBe('');
+			expect(stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(new RegExp(`^Port ${held.port} on 127\\.0\\.0\\.1 is taken: `))]);
+			expect(stderr).toContain(says);
+			expect(stderr).toContain('`npm run sandbox -- --port 0` for any free port');
+			expect(stderr).not.toContain('EADDRINUSE');
+		} finally {
+			await held.release();
+		}
 	});
 });

@@ -4,6 +4,7 @@
  */
 import { seedDemoData } from './demo-data';
 import { startSandbox } from './index';
+import { portTakenMessage } from './port-taken';
 import type { Sandbox } from './types';
 
 export const DEFAULT_CLI_PORT = 8787;
@@ -121,8 +122,8 @@ async function main(): Promise<void> {
 	try {
 		sandbox = await runCli(process.argv.slice(2), process.env);
 	} catch (error) {
-		const code = (error as NodeJS.ErrnoException).code;
-		console.error(code === 'EADDRINUSE' ? `Port already in use: ${(error as Error).message}` : (error as Error).message);
+		const { code, address, port } = error as NodeJS.ErrnoException & { address?: string; port?: number };
+		console.error(code === 'EADDRINUSE' && port !== undefined ? await portTakenMessage(address ?? '127.0.0.1', port) : (error as Error).message);
 		process.exitCode = 1;
 		return;
 	}

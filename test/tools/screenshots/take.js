@@ -188,6 +188,7 @@ async function main() {
 	try {
 		editor = await startEditor({
 			lineNo: Number(option('line', '2')),
+			portOptions: {}, // no port options here: a taken port is only said
 			log: (line) => console.log(line),
 			onStop: (fn) => (stopEditor = fn),
 		});

@@ -30,8 +30,11 @@ const CREDENTIAL = { id: 'PortalDuctSandbx', name: 'PortalDuct sandbox' };
 const DEMO_USER = { email: 'demo@portalduct.test', firstName: 'PortalDuct', lastName: 'Demo', password: 'PortalDuct-demo-1' };
 const NORTHWIND = '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d'; // the client examples/onboarding.json creates
 
-/** The wished port when free, else any free one (a second `npm start`, another n8n...). */
-function port(wished) {
+/**
+ * The wished port when free, else any free one (a second `npm start`, another n8n...); a port
+ * given up is said in one line: which, what probably holds it, the option that picks another.
+ */
+async function port(wished, { what, holder, option }, log) {
 	const tryPort = (p) =>
 		new Promise((resolve) => {
 			const server = net.createServer();
@@ -41,7 +44,10 @@ function port(wished) {
 				server.close(() => resolve(got));
 			});
 		});
-	return tryPort(wished).then((p) => p ?? tryPort(0));
+	const got = (await tryPort(wished)) ?? (await tryPort(0));
+	const instead = option ? `; ${option} N picks another` : '';
+	if (wished !== 0 && got !== wished) log(`Port ${wished} is taken (probably ${holder}): ${what} uses ${got} instead${instead}.`);
+	return got;
 }
 
 function ensureInstalled(lineNo, log) {
@@ -58,13 +64,16 @@ function ensureInstalled(lineNo, log) {
 	return installed(lineNo);
 }
 
+/** The options of `npm start` that choose its ports, named when a default port is taken. */
+const NPM_START_PORT_OPTIONS = { n8n: 'npm start -- --port', sandbox: 'npm start -- --sandbox-port' };
+
 /**
  * Installs (once) and starts n8n of the given line with this package, the sandbox credential and
  * the example workflows, and the editor's owner set up. Returns what was started and stop(), which
  * stops n8n (by its pid) and the sandbox and removes the temp folder; on a failure it stops them
  * itself before throwing. onStop receives stop() at once, for a Ctrl-C while it is still starting.
  */
-async function startEditor({ lineNo = 2, n8nPort = 5678, sandboxPort = 8787, log = console.log, onStop } = {}) {
+async function startEditor({ lineNo = 2, n8nPort = 5678, sandboxPort = 8787, portOptions = NPM_START_PORT_OPTIONS, log = console.log, onStop } = {}) {
 	if (!LINES[lineNo]) throw new Error(`--line must be one of ${Object.keys(LINES).join(', ')}`);
 	const line = ensureInstalled(lineNo, log);
 	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'portalduct-start-'));
@@ -82,8 +91,10 @@ async function startEditor({ lineNo = 2, n8nPort = 5678, sandboxPort = 8787, log
 		log('Packing the package (as published)...');
 		const pack = await buildAndPack({ repo: REPO, workDir: work, useDist: true });
 		if (!pack.sandboxModule) throw new Error('no compiled sandbox in test-build/: run `npm run build:test` (npm start does)');
-		sandbox = await startSandbox(pack.sandboxModule, { port: await port(sandboxPort) });
-		n8n = new N8nInstance({ line, userFolder: path.join(work, 'n8n'), port: await port(n8nPort), brokerPort: await port(0) });
+		const sandboxAt = await port(sandboxPort, { what: 'the sandbox', holder: 'another sandbox: `npm run sandbox` or `npm start`', option: portOptions.sandbox }, log);
+		sandbox = await startSandbox(pack.sandboxModule, { port: sandboxAt });
+		const n8nAt = await port(n8nPort, { what: 'n8n', holder: 'another n8n or `npm start`', option: portOptions.n8n }, log);
+		n8n = new N8nInstance({ line, userFolder: path.join(work, 'n8n'), port: n8nAt, brokerPort: await port(0, {}, log) });
 		fs.mkdirSync(n8n.userFolder, { recursive: true });
 
 		log(`Installing ${path.basename(pack.tarball)} into n8n ${line.version}...`);
