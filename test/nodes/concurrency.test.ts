@@ -5,8 +5,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Sandbox } from '../sandbox';
-import { seedCustomerAndClient } from '../sandbox/fixtures';
+import type { Sandbox } from '../tools/sandbox';
+import { seedCustomerAndClient } from '../tools/sandbox/fixtures';
 import { closeHarness, world, type World } from '../support/fixture';
 import { CREDENTIAL_ID, uuid } from '../support/workflows';
 import { runLimits } from '../../nodes/PortalDuct/transport/run';

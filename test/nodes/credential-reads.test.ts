@@ -4,7 +4,7 @@
  * (each item may resolve to another environment), whatever the concurrency.
  */
 import { EXPRESSION_FIELDS, EXPRESSION_FIELDS_PROBE } from '../../nodes/PortalDuct/transport/expression-fields';
-import type { Sandbox } from '../sandbox';
+import type { Sandbox } from '../tools/sandbox';
 import { twoEnvironments } from '../support/environments';
 import { closeHarness, world, type World } from '../support/fixture';
 import { CREDENTIAL_ID } from '../support/workflows';

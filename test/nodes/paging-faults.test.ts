@@ -3,7 +3,7 @@
  * that caps pages below what was asked (with or without saying its page size), one without a total.
  * Right: every invoice once, or a clear error; never a duplicate, never an unbounded walk.
  */
-import type { SandboxSettings } from '../sandbox';
+import type { SandboxSettings } from '../tools/sandbox';
 import { closeHarness, connectionWithInvoices, world, type World } from '../support/fixture';
 
 let w: World;

@@ -6,7 +6,7 @@
  */
 import type { IDataObject, INode } from 'n8n-workflow';
 
-import { startSandbox, type Sandbox } from '../sandbox';
+import { startSandbox, type Sandbox } from '../tools/sandbox';
 import { twoEnvironments } from '../support/environments';
 import { closeHarness, world, type World } from '../support/fixture';
 import { CREDENTIAL_ID } from '../support/workflows';

@@ -9,7 +9,7 @@
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import type { Harness, WebhookServer, WorkflowJson } from '../harness';
-import { startWebhookReceiver } from '../sandbox/webhook-receiver';
+import { startWebhookReceiver } from '../tools/sandbox/webhook-receiver';
 import { closeHarness, world, type World } from '../support/fixture';
 import { deliverTo, ownTriggerWorkflow, portalLoginChange } from '../support/deliveries';
 import { CREDENTIAL_ID } from '../support/workflows';

@@ -11,10 +11,10 @@ import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { randomUUID } from 'node:crypto';
 
 import { readTokenSet } from '../../nodes/PortalDuct/api';
-import { seedCustomerAndClient } from '../sandbox/fixtures';
-import { type Sandbox, type TokenResponseStyle, startSandbox } from '../sandbox';
-import { loggedInApi } from '../sandbox/logged-in-api';
-import { type WebhookReceiver, startWebhookReceiver } from '../sandbox/webhook-receiver';
+import { seedCustomerAndClient } from '../tools/sandbox/fixtures';
+import { type Sandbox, type TokenResponseStyle, startSandbox } from '../tools/sandbox';
+import { loggedInApi } from '../tools/sandbox/logged-in-api';
+import { type WebhookReceiver, startWebhookReceiver } from '../tools/sandbox/webhook-receiver';
 import { type Answer, type OperationKey, OpenApiDocument } from './document';
 
 const document = new OpenApiDocument();

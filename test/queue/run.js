@@ -8,8 +8,8 @@
 //
 //   node test/queue/run.js [--build] [--keep] [--no-netns] [--no-install] [--repo DIR]
 //
-// --build      always build a private copy (default: pack the repo's dist/ when it is newer than
-//              every source file it is built from, else build a private copy)
+// --build      always build a private copy (default: pack the repo's dist/ and test-build/ when they
+//              are newer than every source file they are built from, else build a private copy)
 // --keep       keep the temp folder (user folders with each process's log); kept anyway on failure
 // --no-netns   run without a network namespace (when not root); everything still binds 127.0.0.1
 // --no-install fail instead of installing a missing n8n 2.41.1 or Redis/PostgreSQL
@@ -22,7 +22,7 @@ const { Checks } = require('../e2e/lib/checks');
 const { installed } = require('../e2e/lib/lines');
 const { wrapInNetns } = require('../e2e/lib/netns');
 const { runInner } = require('../e2e/lib/inner-run');
-const { buildAndPack } = require('../e2e/lib/pack');
+const { buildAndPack, TEST_BUILD } = require('../e2e/lib/pack');
 const { ensureServers, findServers } = require('./lib/system');
 
 const REPO = path.resolve(process.argv.includes('--repo') ? process.argv[process.argv.indexOf('--repo') + 1] : path.join(__dirname, '..', '..'));
@@ -30,21 +30,28 @@ const INNER_TIMEOUT_MS = 25 * 60_000;
 const flag = (name) => process.argv.includes(`--${name}`);
 
 /**
- * Whether dist/ holds a build of the current sources: every .ts of nodes/, credentials/ and
- * test/sandbox/ (tests aside) has its .js in dist/ written after it. Returns the reason if not.
+ * Whether dist/ and test-build/ hold a build of the current sources: every .ts of nodes/ and
+ * credentials/ has its .js in dist/, every .ts of test/tools/sandbox/ (tests aside) its .js in
+ * test-build/, written after it. Returns the reason if not.
  */
 function staleDist(repo) {
 	const walk = (dir) =>
 		fs.existsSync(dir)
 			? fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]))
 			: [];
-	const sources = ['nodes', 'credentials', path.join('test', 'sandbox')]
-		.flatMap((d) => walk(path.join(repo, d)))
-		.filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts'));
-	for (const source of sources) {
-		const built = path.join(repo, 'dist', path.relative(repo, source).replace(/\.ts$/, '.js'));
-		if (!fs.existsSync(built)) return `${path.relative(repo, built)} is missing`;
-		if (fs.statSync(built).mtimeMs < fs.statSync(source).mtimeMs) return `${path.relative(repo, source)} changed after the last build`;
+	// Each source folder and the folder its build goes to.
+	const trees = [
+		['nodes', path.join('dist', 'nodes')],
+		['credentials', path.join('dist', 'credentials')],
+		[path.join('test', 'tools', 'sandbox'), path.join(TEST_BUILD, 'tools', 'sandbox')],
+	];
+	for (const [from, to] of trees) {
+		const sources = walk(path.join(repo, from)).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts'));
+		for (const source of sources) {
+			const built = path.join(repo, to, path.relative(path.join(repo, from), source).replace(/\.ts$/, '.js'));
+			if (!fs.existsSync(built)) return `${path.relative(repo, built)} is missing`;
+			if (fs.statSync(built).mtimeMs < fs.statSync(source).mtimeMs) return `${path.relative(repo, source)} changed after the last build`;
+		}
 	}
 	return null;
 }
@@ -92,14 +99,14 @@ async function main() {
 		});
 	}
 	const stale = flag('build') ? '--build' : staleDist(REPO);
-	const pkg = await outer.check(stale ? `build and pack a private copy (${stale})` : 'pack the repo\'s dist/ (newer than its sources)', () =>
+	const pkg = await outer.check(stale ? `build and pack a private copy (${stale})` : 'pack the repo\'s dist/ and test-build/ (newer than their sources)', () =>
 		buildAndPack({ repo: REPO, workDir, useDist: !stale }),
 	);
 
 	if (servers && pkg && installed(2)) {
 		if (!pkg.sandboxModule) {
-			await outer.check('the build has the sandbox (test/sandbox)', () => {
-				throw new Error('no dist/test/sandbox/index.js in the build');
+			await outer.check('the build has the sandbox (test/tools/sandbox)', () => {
+				throw new Error(`no ${TEST_BUILD}/tools/sandbox/index.js in the build (npm run build:test)`);
 			});
 		} else {
 			console.log(`     [setup] ${path.basename(pkg.tarball)}; n8n 2.41.1 ready in ${Math.round((Date.now() - started) / 1000)} s`);

@@ -8,7 +8,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import axios from 'axios';
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Sandbox } from '../sandbox';
+import type { Sandbox } from '../tools/sandbox';
 import { triggerWorkflow, uuid, type WorkflowJson } from './workflows';
 
 /** A trigger workflow with an id of its own (static data and the trigger's process memory are per workflow). */

@@ -3,7 +3,7 @@
  * plays B, each with a webhook registration that names it (`in-a`, `in-b`, read by Webhook > Get),
  * and the stored credential's Base URL becomes the expression `$json.env === 'b' ? B : A`.
  */
-import { startSandbox, type Sandbox } from '../sandbox';
+import { startSandbox, type Sandbox } from '../tools/sandbox';
 import type { World } from './fixture';
 import { CREDENTIAL_ID } from './workflows';
 

@@ -5,8 +5,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { createHarness, type Harness, type RunResult } from '../harness';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../sandbox';
-import type { InvoiceStatus } from '../sandbox';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../tools/sandbox';
+import type { InvoiceStatus } from '../tools/sandbox';
 import { CREDENTIAL_ID, itemsOf, singleAction, uuid, type OnErrorSetting } from './workflows';
 
 let shared: Promise<Harness> | undefined;

@@ -6,32 +6,48 @@ const path = require('node:path');
 const { runOk } = require('./proc');
 
 const COPY_EXCLUDES = ['./node_modules', './.git', './.e2e', './*.tgz'];
+/** Where tsconfig.test-build.json compiles test/ to: test/tools/sandbox/x.ts -> test-build/tools/sandbox/x.js. */
+const TEST_BUILD = 'test-build';
+const TEST_TSCONFIG = 'tsconfig.test-build.json';
 
 /**
  * @param repo the project folder (read only)
  * @param workDir an empty temp folder: the copy goes to <workDir>/pkg, the tarball beside it
- * @param useDist pack the repo's existing dist/ instead of building (it must be complete)
+ * @param useDist pack the repo's existing dist/ (and its test-build/) instead of building; both
+ *   must be complete (`npm run build` and `npm run build:test`)
+ * @param testFolders the folders of test/ to compile beside the package (the sandbox by default)
  */
-async function buildAndPack({ repo, workDir, useDist = false }) {
+async function buildAndPack({ repo, workDir, useDist = false, testFolders = ['tools/sandbox'] }) {
 	const pkgDir = path.join(workDir, 'pkg');
 	fs.mkdirSync(pkgDir, { recursive: true });
-	const excludes = [...COPY_EXCLUDES, ...(useDist ? [] : ['./dist'])].map((e) => `--exclude='${e}'`).join(' ');
+	const excludes = [...COPY_EXCLUDES, ...(useDist ? [] : ['./dist', `./${TEST_BUILD}`])].map((e) => `--exclude='${e}'`).join(' ');
 	await runOk('sh', ['-c', `tar -C '${repo}' -c ${excludes} . | tar -C '${pkgDir}' -x`]);
 	// The build needs the dev tools; a symlink spares a second install of 500+ packages.
 	fs.symlinkSync(path.join(repo, 'node_modules'), path.join(pkgDir, 'node_modules'));
-
-	const bin = (name) => path.join(pkgDir, 'node_modules', '.bin', name);
-	if (!useDist) {
-		// Only what ships plus the sandbox: other test code (harness, jest suites) is not the e2e's
-		// business, and a half-edited test file elsewhere must not block it.
-		fs.writeFileSync(
-			path.join(pkgDir, 'tsconfig.e2e.json'),
-			JSON.stringify({ extends: './tsconfig.json', include: ['credentials/**/*.ts', 'nodes/**/*.ts', 'test/sandbox/**/*.ts'] }),
-		);
-		await runOk(bin('tsc'), ['-p', 'tsconfig.e2e.json'], { cwd: pkgDir, timeoutMs: 300_000 });
-		await runOk(bin('gulp'), ['build:assets'], { cwd: pkgDir, timeoutMs: 120_000 });
-	}
+	if (!useDist) await buildCopy(pkgDir, testFolders);
 	return await packBuilt(pkgDir, workDir);
+}
+
+/**
+ * Builds the copy: the package into dist/ (tsc, then gulp's icons and codex files) and, of test/,
+ * only `testFolders` into test-build/: other test code (jest suites) is not the run's business,
+ * and a half-edited test file elsewhere must not block it.
+ */
+async function buildCopy(pkgDir, testFolders) {
+	const run = (name, args) => runOk(path.join(pkgDir, 'node_modules', '.bin', name), args, { cwd: pkgDir, timeoutMs: 300_000 });
+	const tsconfig = (include, base) => {
+		fs.writeFileSync(path.join(pkgDir, 'tsconfig.private.json'), JSON.stringify({ extends: `./${base}`, include }));
+		return run('tsc', ['-p', 'tsconfig.private.json']);
+	};
+	if (fs.existsSync(path.join(pkgDir, TEST_TSCONFIG))) {
+		await run('tsc', ['-p', 'tsconfig.json']);
+		await tsconfig(testFolders.map((folder) => `test/${folder}/**/*.ts`), TEST_TSCONFIG);
+	} else {
+		// A checkout from before test-build/ (--repo DIR of an older commit): tsconfig.json put the
+		// package and test/sandbox/, test/harness/ together into dist/.
+		await tsconfig(['credentials/**/*.ts', 'nodes/**/*.ts', ...testFolders.map((folder) => `test/${path.basename(folder)}/**/*.ts`)], 'tsconfig.json');
+	}
+	await run('gulp', ['build:assets']);
 }
 
 /**
@@ -75,14 +91,16 @@ function describePackage(pkgDir) {
 		const cred = load(file, /\.credentials\.js$/);
 		return { file, name: cred.name, hasAuthenticate: cred.authenticate !== undefined };
 	});
-	const sandboxModule = path.join(pkgDir, 'dist', 'test', 'sandbox', 'index.js');
-	return {
-		packageName: pkg.name,
-		version: pkg.version,
-		nodes,
-		credentials,
-		sandboxModule: fs.existsSync(sandboxModule) ? sandboxModule : null,
-	};
+	return { packageName: pkg.name, version: pkg.version, nodes, credentials, sandboxModule: builtTestModule(pkgDir, 'tools/sandbox') };
 }
 
-module.exports = { buildAndPack, packBuilt, describePackage };
+/**
+ * The compiled index.js of a test/ folder (e.g. 'tools/sandbox', 'harness') in a built package
+ * folder, or null when it was not built; an older checkout's is found in dist/test/<name>/.
+ */
+function builtTestModule(pkgDir, folder) {
+	const candidates = [path.join(pkgDir, TEST_BUILD, folder, 'index.js'), path.join(pkgDir, 'dist', 'test', path.basename(folder), 'index.js')];
+	return candidates.find((file) => fs.existsSync(file)) ?? null;
+}
+
+module.exports = { buildAndPack, packBuilt, describePackage, builtTestModule, TEST_BUILD };

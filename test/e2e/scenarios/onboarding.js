@@ -10,7 +10,7 @@ const { needsNode } = require('../lib/requires');
 const FILE = 'examples/onboarding.json';
 const NODE = 'n8n-nodes-portalduct.portalDuct';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** `npm run demo` (test/demo/demo.ts) finds these nodes by name. */
+/** `npm run demo` (test/tools/demo/demo.ts) finds these nodes by name. */
 const DEMO_NAMES = ['Create customer', 'Create client Northwind', 'Create client Contoso', 'Register status webhook', 'Get Northwind balance'];
 
 const source = (ctx) => examples(ctx.repo).find((e) => e.source === FILE);
