@@ -5,8 +5,8 @@
  */
 import axios from 'axios';
 
-import type { Sandbox } from '../sandbox';
-import { seedCustomerAndClient } from '../sandbox/fixtures';
+import type { Sandbox } from '../tools/sandbox';
+import { seedCustomerAndClient } from '../tools/sandbox/fixtures';
 import { closeHarness, world, type World } from '../support/fixture';
 
 let w: World | undefined;

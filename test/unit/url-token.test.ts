@@ -1,6 +1,7 @@
 /**
  * The trigger's registered URL (nodes/PortalDuctTrigger/verify.ts): the token and signing it
- * carries, the secret derived from it, and how the URL is compared and shown. The derivations are
+ * carries, the secret derived from it, and how the URL is compared; and how a registered URL is
+ * shown (nodes/PortalDuct/transport/registration.ts). The derivations are
  * recomputed here with node:crypto: a registration made by an earlier version must still be
  * recognised (lifecycle.ts checks the derived secret against the URL's fingerprint), so their
  * formulas are a contract, not a detail.
@@ -10,7 +11,6 @@ import { createHash, createHmac } from 'node:crypto';
 import {
 	SIGNING_PARAMETER,
 	TOKEN_PARAMETER,
-	addressToShow,
 	deriveSecret,
 	isThisNode,
 	newSecret,
@@ -19,6 +19,7 @@ import {
 	secretFingerprint,
 	withToken,
 } from '../../nodes/PortalDuctTrigger/verify';
+import { addressToShow } from '../../nodes/PortalDuct/transport/registration';
 
 const WEBHOOK_ID = '5f0c2a4e-8d1b-4c3a-9e7f-123456789abc';
 const PRODUCTION = `https://n8n.example.com/webhook/${WEBHOOK_ID}/portalduct`;
@@ -91,6 +92,14 @@ describe('addressToShow', () => {
 		['names text that is not a URL without repeating it', 'token=abc and more', 'an address that is not a URL'],
 	])('%s', (_case, url, shown) => {
 		expect(addressToShow(url)).toBe(shown);
+	});
+
+	test.each([
+		['keeps the query names, hides the token, shows the signing marker', withToken(PRODUCTION, 'tok-secret', 's3cret'), `${PRODUCTION}?token=%28hidden%29&signing=${expectedFingerprint('s3cret')}`],
+		["hides another system's key and drops user info", 'https://crm:pw@hooks.example.org/in?code=FUNCTION-KEY&signing=off', 'https://hooks.example.org/in?code=%28hidden%29&signing=off'],
+		['an address without a query stays as it is', PRODUCTION, PRODUCTION],
+	])('with shown values: %s', (_case, url, shown) => {
+		expect(addressToShow(url, [SIGNING_PARAMETER])).toBe(shown);
 	});
 });
 
