@@ -37,6 +37,11 @@ interface TriggerMemory {
 	writes: string[][];
 }
 
+/**
+ * Module state, on purpose (see above): the memory of this n8n process outlives each webhook call
+ * and each Workflow object n8n builds for it. Bounded by TRIGGERS_REMEMBERED, least recently used
+ * dropped first.
+ */
 const byTrigger = new Map<string, TriggerMemory>();
 
 function memoryOf(key: string): TriggerMemory {
