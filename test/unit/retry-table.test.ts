@@ -1,5 +1,5 @@
 /**
- * Every rule of the transport's retry decision (nodes/PortalDuct/transport/retry.ts), one row each:
+ * Every rule of the transport's retry decision (nodes/PortalDuct/transport/request.ts `decide`), one row each:
  * what happened to a try, what the request had been through, and what must be done next.
  */
 import {
@@ -11,7 +11,7 @@ import {
 	type Happened,
 	type RetryCall,
 	type Tally,
-} from '../../nodes/PortalDuct/transport/retry';
+} from '../../nodes/PortalDuct/transport/request';
 
 const NOW = Date.parse('2026-12-03T12:00:00Z');
 const read: RetryCall = { resend: 'read' };

@@ -142,7 +142,7 @@ export interface Account {
 	storedCheck?: { token: string; promise: Promise<StoredSession | undefined> };
 	/** ms since epoch before which no request of the account is sent: the back-off a 429 asked for. */
 	pausedUntil: number;
-	/** Answers PortalDuct gave the account's requests that were not 429 (see retry.ts). */
+	/** Answers PortalDuct gave the account's requests that were not 429 (the 429 rule of request.ts `decide`). */
 	answered: number;
 }
 
