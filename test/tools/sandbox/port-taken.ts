@@ -22,8 +22,12 @@ async function isSandbox(host: string, port: number): Promise<boolean> {
 
 /** The line for a listen that failed with EADDRINUSE on host:port. */
 export async function portTakenMessage(host: string, port: number): Promise<string> {
-	const holder = (await isSandbox(host, port))
-		? 'a PortalDuct sandbox already runs there (another `npm run sandbox`, or the one `npm start` runs)'
-		: `another program holds it (\`ss -ltnp 'sport = :${port}'\` shows which)`;
+	if (await isSandbox(host, port)) {
+		// The running one is usually what the user wants (`npm start`'s n8n is connected to it): a
+		// second sandbox starts empty and no n8n knows it.
+		const origin = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${port}`;
+		return `Port ${port} on ${host} is taken: a PortalDuct sandbox already runs there (another \`npm run sandbox\`, or the one \`npm start\` runs): use that one at ${origin} (its data and controls: ${origin}/_sandbox). To start a second, empty sandbox no n8n knows, use \`npm run sandbox -- --port 0\` for any free port, or --port N / PORTALDUCT_SANDBOX_PORT=N.`;
+	}
+	const holder = `another program holds it (\`ss -ltnp 'sport = :${port}'\` shows which)`;
 	return `Port ${port} on ${host} is taken: ${holder}. Use \`npm run sandbox -- --port 0\` for any free port, or --port N / PORTALDUCT_SANDBOX_PORT=N for another.`;
 }

@@ -154,11 +154,11 @@ n8n ${line.version} with n8n-nodes-portalduct is ready (${Math.round((Date.now()
 
   PortalDuct sandbox   ${sandbox.url}  (credential "${CREDENTIAL.name}" is set up)
   Workflows            ${workflows.map((wf) => `"${wf.name}"`).join(', ')}
-  Active               ${triggered.map((wf) => `"${wf.name}"`).join(', ') || '(none)'}
+  ${line.version.startsWith('1.') ? 'Active   ' : 'Published'}            ${triggered.map((wf) => `"${wf.name}"`).join(', ') || '(none)'}
 
   Try it:
   1. Open "${workflows.find((wf) => /onboard/i.test(wf.name))?.name ?? 'the onboarding example'}" and click "Execute workflow".
-  2. Be the client: ${sandbox.url}/collector?clientUUID=${NORTHWIND}
+  2. After step 1 created the client, be the client: ${sandbox.url}/collector?clientUUID=${NORTHWIND}
      (a password containing "wrong" fails the portal login), then see the executions of the
      status workflow in n8n.
   3. Run the invoice sync example to pull the invoices that connection brought in.
