@@ -1,7 +1,8 @@
 /**
  * A session the node renews is handed to n8n to store (through the credential's preAuthentication),
  * also when many requests sharing the run's credential met the expired token together: the stored
- * token is then the new one, and PortalDuct accepts it from any process that reads it.
+ * token is then the new one, and PortalDuct accepts it from any process that reads it. And a token
+ * refused whatever the renewal ends after the bounded number of renewals.
  */
 import axios from 'axios';
 
@@ -50,4 +51,18 @@ test.each([1, 10, 40])('after a token expires under concurrency %i, n8n stores t
 	expect(stored).not.toBe(first);
 	expect(await statusWith(w.sandbox, clientUUID, first)).toBe(401);
 	expect(await statusWith(w.sandbox, clientUUID, stored)).toBe(200);
+});
+
+test('a token refused after every renewal: 5 renewals, then one clear error naming the refusal', async () => {
+	w = await world();
+	const { clientUUID } = seedCustomerAndClient(w.sandbox);
+	const action = { resource: 'client', operation: 'getBalance', clientUUID };
+	expect((await w.act(action)).error).toBeUndefined();
+	w.sandbox.control.resetStats();
+	w.sandbox.control.injectFault({ path: '/v1/getClientBalance/', count: 6, kind: 'status', status: 401 });
+	const run = await w.act(action);
+	expect(run.error?.message).toMatch(/^PortalDuct refused the token even after renewing the session/);
+	const stats = w.sandbox.control.stats();
+	expect(stats.refreshes + stats.logins).toBe(5);
+	expect(stats.requests['GET /v1/getClientBalance/:clientUUID']).toBe(6);
 });
