@@ -105,6 +105,15 @@ export function readErrorBody(body: unknown): { code?: string; message?: string 
 	return { code, message: typeof message === 'string' ? message : undefined };
 }
 
+/**
+ * The Retry-After header of an answer, as sent (seconds or an HTTP date; read by the 429 rule), or
+ * undefined. Headers as axios hands them over: lower case, or as sent.
+ */
+export function readRetryAfter(headers: IDataObject | undefined): string | undefined {
+	const raw = headers?.['retry-after'] ?? headers?.['Retry-After'];
+	return raw === undefined || raw === null ? undefined : String(raw);
+}
+
 /** Field names of create bodies: the ids [doc], the rest [assumed]. */
 export const customerFields = { id: 'customerUUID' };
 export const clientFields = { id: 'clientUUID', customerId: 'customerUUID' };

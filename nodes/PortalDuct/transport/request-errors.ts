@@ -2,7 +2,7 @@
  * What a PortalDuct request that failed says to the user: PortalDuct's own words (from its error
  * body), the request (method and path, never a secret), the HTTP code, and what to do.
  */
-import { NodeApiError, NodeOperationError, type IDataObject, type JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, type JsonObject } from 'n8n-workflow';
 
 import { readErrorBody } from '../api';
 import { networkWords } from './network-words';
@@ -10,13 +10,13 @@ import type { PortalDuctCall } from './request';
 import type { Run } from './run';
 
 /**
- * What went wrong with a try, as the error says it: the HTTP status, headers and body PortalDuct
- * answered with, a network code, or a renewal that gave no session (`final`: its words and hint;
- * `renewal`: a 429 or 5xx of the login or refresh, whose words are in `body.message`).
+ * What went wrong with a try, as the error says it: the HTTP status, Retry-After (as sent) and body
+ * PortalDuct answered with, a network code, or a renewal that gave no session (`final`: its words
+ * and hint; `renewal`: a 429 or 5xx of the login or refresh, whose words are in `body.message`).
  */
 export interface Failure {
 	status?: number;
-	headers?: IDataObject;
+	retryAfter?: string;
 	body?: unknown;
 	network?: string;
 	final?: { message: string; hint: string };

@@ -14,6 +14,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
+import { readRetryAfter } from '../api';
 import { describeBody, toError, type Failure } from './request-errors';
 import { credentialFor, type Run } from './run';
 import { afterRefusal, sendWithSession, sessionFor, type Account, type ResolvedCredential } from './session';
@@ -195,7 +196,7 @@ function describeFailure(error: unknown): Failure {
 		const response = current.response as IDataObject | undefined;
 		if (response && typeof response.status === 'number' && failure.status === undefined) {
 			failure.status = response.status;
-			failure.headers = (response.headers as IDataObject) ?? {};
+			failure.retryAfter = readRetryAfter(response.headers as IDataObject | undefined);
 			failure.body = response.data;
 		}
 		if (typeof current.code === 'string' && /^E[A-Z_]+$/.test(current.code) && !failure.network) {
@@ -215,8 +216,7 @@ function describeFailure(error: unknown): Failure {
 
 function happenedOf(failure: Failure): Happened {
 	if (failure.final) return { kind: 'renewalFinal' };
-	const raw = failure.headers?.['retry-after'] ?? failure.headers?.['Retry-After'];
-	const retryAfter = raw === undefined ? undefined : String(raw);
+	const { retryAfter } = failure;
 	if (failure.renewal) return { kind: 'renewalNotNow', status: failure.status as number, retryAfter };
 	if (failure.status === undefined) return { kind: 'noAnswer' };
 	return { kind: 'status', status: failure.status, retryAfter };
@@ -234,7 +234,7 @@ async function tryOnce(
 		return {
 			failure: {
 				status: session.status,
-				headers: session.retryAfter === undefined ? {} : { 'retry-after': session.retryAfter },
+				retryAfter: session.retryAfter,
 				body: { message: session.message },
 				renewal: true,
 			},
@@ -282,8 +282,9 @@ export async function portalDuctRequest(run: Run, call: PortalDuctCall): Promise
 		if (ended) throw ended;
 		await waitOutPause(account);
 		const { answer, failure, sentToken } = await tryOnce(run, credential, call);
+		const happened = failure && happenedOf(failure);
 		// An answer to the request itself (a failed login or refresh is not one): see the 429 rule.
-		if (answer || (failure?.status !== undefined && failure.status !== 429 && !failure.renewal)) account.answered++;
+		if (answer || (happened?.kind === 'status' && happened.status !== 429)) account.answered++;
 		if (answer) {
 			if (typeof answer.body === 'string' && answer.body.trim() !== '') {
 				throw new NodeApiError(run.ctx.getNode(), { message: 'not JSON' } as JsonObject, {
@@ -296,7 +297,7 @@ export async function portalDuctRequest(run: Run, call: PortalDuctCall): Promise
 			return answer;
 		}
 		const f = failure as Failure;
-		const { decision, tally: next } = decide(call, tally, happenedOf(f), account.answered, Date.now());
+		const { decision, tally: next } = decide(call, tally, happened as Happened, account.answered, Date.now());
 		tally = next;
 		switch (decision.action) {
 			case 'accept':

@@ -27,7 +27,7 @@ import {
 	type ILoadOptionsFunctions,
 } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE, paths, readErrorBody, readTokenSet, type TokenSet } from '../api';
+import { CREDENTIAL_TYPE, paths, readErrorBody, readRetryAfter, readTokenSet, type TokenSet } from '../api';
 import { networkWords } from './network-words';
 
 /**
@@ -261,12 +261,10 @@ async function exchange(
 	if (statusCode < 200 || statusCode > 299) {
 		const { code, message } = readErrorBody(response.body);
 		const said = [code, message].filter(Boolean).join(': ');
-		const headers = response.headers ?? {};
-		const retryAfter = headers['retry-after'] ?? headers['Retry-After'];
 		return {
 			status: statusCode,
 			problem: `HTTP ${statusCode}${said ? ` ${said}` : ''}`,
-			retryAfter: retryAfter === undefined ? undefined : String(retryAfter),
+			retryAfter: readRetryAfter(response.headers),
 		};
 	}
 	const tokens = readTokenSet(response.body);
