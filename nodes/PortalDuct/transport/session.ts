@@ -132,9 +132,9 @@ export function sessionIdentity(owner: string, password: unknown): string {
 // ---------------------------------------------------------------------------------------------
 // What this process knows of each account
 
-/** One PortalDuct account (an identity) as this process knows it. */
+/** One PortalDuct account (an identity) as this n8n instance knows it. */
 export interface Account {
-	/** The newest session obtained or seen in this process. */
+	/** The newest session obtained or seen by this n8n instance. */
 	session?: StoredSession;
 	/** The renewal in flight: every request that meets the same expired token waits for it. */
 	renewal?: Promise<Renewal>;
@@ -395,6 +395,8 @@ function sessionCredentialsOf(data: ICredentialDataDecryptedObject): SessionCred
 export interface ResolvedCredential {
 	/** The Base URL without trailing slash or /v1, e.g. `https://api.example.com`. */
 	baseUrl: string;
+	/** `sessionOwner()` of this Base URL and email: whom a session obtained with it belongs to. */
+	owner: string;
 	/** `sessionIdentity()` of this Base URL, email and password. */
 	identity: string;
 	account: Account;
@@ -430,6 +432,7 @@ export async function readCredential(ctx: CredentialContext, itemIndex?: number)
 	const reference = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
 	const credential: ResolvedCredential = {
 		baseUrl,
+		owner,
 		identity,
 		account: accountOf(identity),
 		decrypted: { id: reference?.id ?? '', name: reference?.name ?? CREDENTIAL_TYPE, type: CREDENTIAL_TYPE, data },
@@ -457,9 +460,8 @@ export async function sessionFor(ctx: CredentialContext, credential: ResolvedCre
 	adoptKeptSession(credential);
 	const data = credential.decrypted.data as ICredentialDataDecryptedObject;
 	if (data.accessToken) return { kind: 'session', session: pick(data), handOver: false };
-	const owner = sessionOwner(credential.baseUrl, data.email);
 	const refused = credential.refused;
-	const outcome = await renewOnce(credential.account, owner, refused ?? '', async () =>
+	const outcome = await renewOnce(credential.account, credential.owner, refused ?? '', async () =>
 		await obtainSession((options) => ctx.helpers.httpRequest(options), {
 			...sessionCredentialsOf(data),
 			accessToken: refused,
