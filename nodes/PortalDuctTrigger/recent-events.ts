@@ -19,7 +19,7 @@
  * TRIGGERS_REMEMBERED triggers, UNSAVED_WRITES_KEPT writes per trigger.
  */
 
-/** eventIds remembered per trigger in this process; the oldest are forgotten first. */
+/** eventIds remembered per trigger by this n8n instance; the oldest are forgotten first. */
 export const EVENTS_REMEMBERED = 5_000;
 /** eventIds each registration keeps in static data for restarts; the oldest are forgotten first. */
 export const SEEN_EVENTS_KEPT = 500;
@@ -31,7 +31,7 @@ const UNSAVED_WRITES_KEPT = 8;
 interface TriggerMemory {
 	/** eventIds in the order first seen, newest last. */
 	ids: Set<string>;
-	/** A correctly signed delivery reached this trigger in this process: unsigned ones are refused. */
+	/** A correctly signed delivery reached this trigger since this n8n instance started: unsigned ones are refused. */
 	signed: boolean;
 	/** The `seen` lists of recent calls' static data, newest last: n8n may not have saved them yet. */
 	writes: string[][];
@@ -90,12 +90,12 @@ export function carryRecentEvents(key: string, seen: string[], eventId: string):
 	if (memory.writes.length > UNSAVED_WRITES_KEPT) memory.writes.shift();
 }
 
-/** Remembers that the trigger `key` received a correctly signed delivery in this process. */
+/** Remembers that the trigger `key` received a correctly signed delivery since this n8n instance started. */
 export function markSigned(key: string): void {
 	memoryOf(key).signed = true;
 }
 
-/** Whether the trigger `key` received a correctly signed delivery in this process. */
+/** Whether the trigger `key` received a correctly signed delivery since this n8n instance started. */
 export function seenSigned(key: string): boolean {
 	return byTrigger.get(key)?.signed ?? false;
 }
