@@ -5,9 +5,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Sandbox } from '../tools/sandbox';
 import { seedCustomerAndClient } from '../tools/sandbox/fixtures';
-import { closeHarness, world, type World } from '../support/fixture';
+import { closeHarness, expireIssuedTokens, world, type World } from '../support/fixture';
 import { CREDENTIAL_ID, uuid } from '../support/workflows';
 import { runLimits } from '../../nodes/PortalDuct/transport/run';
 
@@ -35,10 +34,6 @@ const balance = (options: IDataObject = {}) => ({
 	options,
 });
 
-/** Ends every access token the sandbox issued so far (as if their lifetime ran out). */
-function expireIssuedTokens(sandbox: Sandbox): void {
-	for (const record of sandbox.state.tokens.access.values()) record.issuedAt -= 24 * 3600 * 1000;
-}
 
 test('at concurrency 5: never more than 5 in flight, several at once, output in input order with pairedItem', async () => {
 	const { world: created, clientUUID } = await clientWorld();

@@ -6,7 +6,7 @@
  * credential per item.
  */
 import { EXPRESSION_FIELDS, EXPRESSION_FIELDS_UNKNOWN } from '../../nodes/PortalDuct/transport/expression-fields';
-import { closeHarness, world, type World } from '../support/fixture';
+import { closeHarness, readStoredCredential, world, type World } from '../support/fixture';
 import { CREDENTIAL_ID } from '../support/workflows';
 
 let w: World | undefined;
@@ -17,8 +17,6 @@ afterEach(async () => {
 });
 afterAll(closeHarness);
 
-const readCredential = (world: World) =>
-	world.harness.credentialsHelper.getDecrypted({} as never, { id: CREDENTIAL_ID, name: 'PortalDuct' }, 'portalDuctApi', 'manual');
 
 /** The probe as it was before it caught its own failure: the lookup alone. */
 const UNGUARDED_PROBE = '={{ ["baseUrl","email","password"].filter((name) => String($rawParameter["&" + name] ?? "").startsWith("=")).join(",") }}';
@@ -27,15 +25,15 @@ test('an n8n whose sibling lookup throws makes an unguarded probe fail the whole
 	w = await world();
 	w.harness.credentials.set(CREDENTIAL_ID, 'portalDuctApi', { ...w.storedCredential(), [EXPRESSION_FIELDS]: UNGUARDED_PROBE });
 	w.harness.credentialsHelper.siblingLookupThrows = true;
-	await expect(readCredential(w)).rejects.toThrow(/sibling/i);
+	await expect(readStoredCredential(w)).rejects.toThrow(/sibling/i);
 	w.harness.credentialsHelper.siblingLookupThrows = false;
-	expect((await readCredential(w))[EXPRESSION_FIELDS]).toBe('');
+	expect((await readStoredCredential(w))[EXPRESSION_FIELDS]).toBe('');
 });
 
 test('with the probe unresolvable, the credential resolves, its probe says "unknown", and its fields are intact', async () => {
 	w = await world();
 	w.harness.credentialsHelper.siblingLookupThrows = true;
-	const resolved = await readCredential(w);
+	const resolved = await readStoredCredential(w);
 	expect(resolved[EXPRESSION_FIELDS]).toBe(EXPRESSION_FIELDS_UNKNOWN);
 	expect(resolved.baseUrl).toBe(w.sandbox.url);
 	expect(resolved.email).toBe(w.sandbox.login.email);

@@ -6,7 +6,7 @@
 import { EXPRESSION_FIELDS, EXPRESSION_FIELDS_PROBE } from '../../nodes/PortalDuct/transport/expression-fields';
 import type { Sandbox } from '../tools/sandbox';
 import { twoEnvironments } from '../support/environments';
-import { closeHarness, world, type World } from '../support/fixture';
+import { closeHarness, readStoredCredential, world, type World } from '../support/fixture';
 import { CREDENTIAL_ID } from '../support/workflows';
 
 let w: World | undefined;
@@ -22,9 +22,6 @@ afterAll(closeHarness);
 const getWebhook = { resource: 'webhook', operation: 'get' };
 const rowsOf = (n: number) => Array.from({ length: n }, (_, i) => ({ n: i }));
 
-/** The stored credential as n8n resolves it for a read outside an item (types' defaults, expressions). */
-const readCredential = (world: World) =>
-	world.harness.credentialsHelper.getDecrypted({} as never, { id: CREDENTIAL_ID, name: 'PortalDuct' }, 'portalDuctApi', 'manual');
 
 /** Credential reads the harness saw during `fn`. */
 async function readsDuring(world: World, fn: () => Promise<unknown>): Promise<number> {
@@ -58,14 +55,14 @@ test('the probe field says which fields are expressions, and a login stores it b
 	expect((await w.act(getWebhook)).error).toBeUndefined();
 	// Stored as the expression (or not at all, then the default applies): never a fixed answer.
 	expect(w.storedCredential()[EXPRESSION_FIELDS] ?? EXPRESSION_FIELDS_PROBE).toBe(EXPRESSION_FIELDS_PROBE);
-	const resolved = await readCredential(w);
+	const resolved = await readStoredCredential(w);
 	expect(resolved[EXPRESSION_FIELDS]).toBe('');
 	w.harness.credentials.set(CREDENTIAL_ID, 'portalDuctApi', {
 		...w.storedCredential(),
 		email: `={{ "${w.sandbox.login.email}" }}`,
 		password: `={{ "${w.sandbox.login.password}" }}`,
 	});
-	const withExpressions = await readCredential(w);
+	const withExpressions = await readStoredCredential(w);
 	expect(withExpressions[EXPRESSION_FIELDS]).toBe('email,password');
 	expect(withExpressions.email).toBe(w.sandbox.login.email);
 });

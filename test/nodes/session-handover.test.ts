@@ -8,7 +8,7 @@ import axios from 'axios';
 
 import type { Sandbox } from '../tools/sandbox';
 import { seedCustomerAndClient } from '../tools/sandbox/fixtures';
-import { closeHarness, world, type World } from '../support/fixture';
+import { closeHarness, expireIssuedTokens, world, type World } from '../support/fixture';
 
 let w: World | undefined;
 afterEach(async () => {
@@ -17,10 +17,6 @@ afterEach(async () => {
 });
 afterAll(closeHarness);
 
-/** Ends every access token the sandbox issued so far (as if their lifetime ran out). */
-function expireIssuedTokens(sandbox: Sandbox): void {
-	for (const record of sandbox.state.tokens.access.values()) record.issuedAt -= 24 * 3600 * 1000;
-}
 
 /** PortalDuct's answer to a balance read with `token`, sent directly (not through n8n). */
 async function statusWith(sandbox: Sandbox, clientUUID: string, token: string): Promise<number> {

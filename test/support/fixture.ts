@@ -132,3 +132,13 @@ export async function connectionWithInvoices(
 	w.sandbox.control.seedInvoices({ connection_uuid: connection, count, ...(statuses ? { statuses } : {}) });
 	return { customerUUID, clientUUID, connection };
 }
+
+/** Ends every access token the sandbox issued so far (as if their lifetime ran out). */
+export function expireIssuedTokens(sandbox: Sandbox): void {
+	for (const record of sandbox.state.tokens.access.values()) record.issuedAt -= 24 * 3600 * 1000;
+}
+
+/** The stored credential as n8n resolves it for a read outside an item (types' defaults, expressions). */
+export function readStoredCredential(w: World): Promise<IDataObject> {
+	return w.harness.credentialsHelper.getDecrypted({} as never, { id: CREDENTIAL_ID, name: 'PortalDuct' }, 'portalDuctApi', 'manual');
+}
