@@ -1,7 +1,7 @@
 /**
  * docs/openapi.yaml itself: a valid OpenAPI 3.1 document (checked by @readme/openapi-parser against
  * the official 3.1 schema plus its own rules), every part marked doc or assumed, and the same names
- * as nodes/PortalDuct/api.ts, the one place the package keeps PortalDuct's paths and fields.
+ * as nodes/PortalDuct/api/, the one place the package keeps PortalDuct's paths and fields.
  */
 import { compileErrors, validate } from '@readme/openapi-parser';
 
@@ -104,13 +104,13 @@ describe('every part is marked x-portalduct-source: doc or assumed', () => {
 /** A path template with its parameter names blanked: `/v1/getClientInvoices/{}`. */
 const shape = (template: string) => template.replace(/\{[^}]*\}/g, '{}');
 
-/** An api.ts path as a blanked template: parameterised paths are functions, called with a marker. */
+/** An api/paths.ts path as a blanked template: parameterised paths are functions, called with a marker. */
 function templateOf(value: string | ((id: string) => string)): string {
 	const MARK = 'PARAMETER-MARK';
 	return shape(typeof value === 'function' ? value(MARK).split(MARK).join('{}') : value);
 }
 
-describe('the document and nodes/PortalDuct/api.ts name the same things', () => {
+describe('the document and nodes/PortalDuct/api/ name the same things', () => {
 	const documented = Object.keys(doc.paths).map(shape);
 
 	it.each(Object.entries(paths))('paths.%s is in the document', (_name, value) => {
@@ -137,7 +137,7 @@ describe('the document and nodes/PortalDuct/api.ts name the same things', () => 
 		for (const schema of [NewCustomer, NewClient]) {
 			for (const field of Object.values(recordFields)) expect(Object.keys(schema.properties)).toContain(field);
 		}
-		// The ids are [doc] in api.ts (caller-chosen UUIDs), the rest [assumed].
+		// The ids are [doc] in api/paths.ts (caller-chosen UUIDs), the rest [assumed].
 		expect(NewCustomer.properties[customerFields.id]['x-portalduct-source']).toBe('doc');
 		expect(NewClient.properties[clientFields.id]['x-portalduct-source']).toBe('doc');
 		for (const field of Object.values(recordFields)) expect(NewClient.properties[field]['x-portalduct-source']).toBe('assumed');

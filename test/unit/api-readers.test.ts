@@ -1,5 +1,5 @@
 /**
- * The readers of nodes/PortalDuct/api.ts: which shapes of a PortalDuct answer they accept (the
+ * The readers of nodes/PortalDuct/api/: which shapes of a PortalDuct answer they accept (the
  * [doc] one and the [assumed] variants), what they make of them, and the reason they give for junk.
  */
 import { readErrorBody, readInvoicePage, readTokenSet } from '../../nodes/PortalDuct/api';

@@ -3,6 +3,7 @@
  * Runs the sandbox in the foreground for people and for real n8n; Ctrl-C / SIGTERM closes it.
  */
 import { seedDemoData } from './demo-data';
+import { DIALECTS, dialectSettings } from './dialects';
 import { startSandbox } from './index';
 import { portTakenMessage } from './port-taken';
 import type { Sandbox } from './types';
@@ -14,6 +15,8 @@ export interface CliOptions {
 	host: string;
 	demoData: boolean;
 	allowAnyWebhookHost: boolean;
+	/** Dialect names (dialects.ts), applied in order. */
+	dialects?: string[];
 	help: boolean;
 }
 
@@ -23,6 +26,8 @@ const USAGE = `Usage: node test-build/tools/sandbox/cli.js [options]
   --host H                  address to listen on (default 127.0.0.1)
   --demo-data               seed a customer, two clients, connections and invoices
   --allow-any-webhook-host  deliver webhooks to non-loopback hosts too (n8n in Docker, tunnels)
+  --dialect NAME            answer and deliver like a PortalDuct that differs from the contract
+                            (repeatable; names: ${Object.keys(DIALECTS).join(', ')})
   --help                    show this help`;
 
 function parsePort(raw: string, from: string): number {
@@ -58,6 +63,10 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = {}): CliOp
 			case '--allow-any-webhook-host':
 				options.allowAnyWebhookHost = true;
 				break;
+			case '--dialect':
+				options.dialects = [...(options.dialects ?? []), value()];
+				dialectSettings(options.dialects[options.dialects.length - 1]);
+				break;
 			case '--help':
 			case '-h':
 				options.help = true;
@@ -84,6 +93,7 @@ export async function runCli(
 		port: options.port,
 		host: options.host,
 		allowAnyWebhookHost: options.allowAnyWebhookHost,
+		...Object.assign({}, ...(options.dialects ?? []).map(dialectSettings)),
 	});
 	const { email, password } = sandbox.login;
 	const loginBody = JSON.stringify({ email, password });
@@ -95,6 +105,7 @@ export async function runCli(
 	print(`  Control                    ${sandbox.url}/_sandbox  (stats, settings, faults, deliveries, state)`);
 	print(`  Collector                  ${sandbox.url}/collector?clientUUID=<client UUID>`);
 	print(`  Webhooks                   ${options.allowAnyWebhookHost ? 'any host' : 'loopback hosts only'}`);
+	print(`  Dialect                    ${options.dialects?.length ? options.dialects.join(' + ') : 'contract (CONTRACT.md as written)'}`);
 	print('');
 	print('  Log in:');
 	print(`  curl -s -X POST ${sandbox.url}/v1/login -H 'Content-Type: application/json' -d '${loginBody}'`);

@@ -162,6 +162,16 @@ describe('settings', () => {
 			rateLimitPerSecond: 0,
 			maxInFlight: 0,
 			singleSession: false,
+			deliveryStatusWords: {},
+			fieldStyle: 'camelCase',
+			deliveryWrapper: 'none',
+			deliveryEventId: 'eventId',
+			registrationGetDelete: 0,
+			errorShape: 'contract',
+			errorsInHttp200: false,
+			invoicesContinuation: 'none',
+			tokenFormat: 'opaque',
+			tokenLifetimeInAnswer: true,
 		});
 		const updated = sandbox.control.updateSettings({ latencyMs: 5, refreshRefused: true });
 		expect(updated).toMatchObject({ latencyMs: 5, refreshRefused: true, tokenLifetimeSeconds: 900 });

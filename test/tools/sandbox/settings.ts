@@ -21,7 +21,27 @@ export const DEFAULT_SETTINGS: Readonly<SandboxSettings> = Object.freeze({
 	rateLimitPerSecond: 0,
 	maxInFlight: 0,
 	singleSession: false,
+	deliveryStatusWords: {},
+	fieldStyle: 'camelCase',
+	deliveryWrapper: 'none',
+	deliveryEventId: 'eventId',
+	registrationGetDelete: 0,
+	errorShape: 'contract',
+	errorsInHttp200: false,
+	invoicesContinuation: 'none',
+	tokenFormat: 'opaque',
+	tokenLifetimeInAnswer: true,
 });
+
+const oneOf = (...values: unknown[]): [(v: unknown) => boolean, string] => [
+	(v) => values.includes(v),
+	`one of ${values.map((v) => JSON.stringify(v)).join(', ')}`,
+];
+const isStatusWords = (v: unknown) =>
+	typeof v === 'object' &&
+	v !== null &&
+	!Array.isArray(v) &&
+	Object.entries(v).every(([k, w]) => ['pending', 'success', 'failure'].includes(k) && typeof w === 'string' && w !== '');
 
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const nonNegative = (v: unknown) => isNumber(v) && v >= 0;
@@ -61,6 +81,16 @@ const CHECKS: { [K in keyof SandboxSettings]: [(v: unknown) => boolean, string] 
 	rateLimitPerSecond: countOrOff,
 	maxInFlight: countOrOff,
 	singleSession: isBoolean,
+	deliveryStatusWords: [isStatusWords, 'an object of pending / success / failure -> a non-empty word'],
+	fieldStyle: oneOf('camelCase', 'snake_case'),
+	deliveryWrapper: oneOf('none', 'data', 'payload'),
+	deliveryEventId: oneOf('eventId', 'id', 'none'),
+	registrationGetDelete: oneOf(0, 404, 405, 501),
+	errorShape: oneOf('contract', 'errors-array', 'problem', 'success-false', 'text', 'html'),
+	errorsInHttp200: isBoolean,
+	invoicesContinuation: oneOf('none', 'next', 'nextPage', 'links.next', 'cursor', 'hasMore'),
+	tokenFormat: oneOf('opaque', 'jwt'),
+	tokenLifetimeInAnswer: isBoolean,
 };
 
 /** Validates a partial settings object; unknown keys are refused so typos do not pass silently. */
@@ -76,11 +106,15 @@ export function validateSettingsPatch(patch: unknown): Partial<SandboxSettings> 
 			throw badRequest(`Unknown setting '${key}'. Known: ${Object.keys(CHECKS).join(', ')}`);
 		}
 		if (!check[0](value)) throw badRequest(`Setting '${key}' must be ${check[1]}`);
-		out[key] = Array.isArray(value) ? [...value] : value;
+		out[key] = Array.isArray(value) ? [...value] : typeof value === 'object' && value !== null ? { ...value } : value;
 	}
 	return out as Partial<SandboxSettings>;
 }
 
 export function settingsSnapshot(settings: SandboxSettings): SandboxSettings {
-	return { ...settings, deliveryRetryDelaysMs: [...settings.deliveryRetryDelaysMs] };
+	return {
+		...settings,
+		deliveryRetryDelaysMs: [...settings.deliveryRetryDelaysMs],
+		deliveryStatusWords: { ...settings.deliveryStatusWords },
+	};
 }

@@ -5,6 +5,35 @@
 
 export type TokenResponseStyle = 'token' | 'accessToken' | 'access_token' | 'data';
 export type InvoicesResponseStyle = 'paged' | 'array';
+/** How field names are written in deliveries and answers: the contract's, or snake_case. */
+export type FieldStyle = 'camelCase' | 'snake_case';
+/** A delivery as the contract has it, or under one wrapper object. */
+export type DeliveryWrapper = 'none' | 'data' | 'payload';
+/** The delivery's id field: `eventId` (contract), `id`, or none at all. */
+export type DeliveryEventId = 'eventId' | 'id' | 'none';
+/** GET and DELETE of the registration: served (0), or answered with this status (POST only). */
+export type RegistrationGetDelete = 0 | 404 | 405 | 501;
+/**
+ * Error bodies: the contract's `{error, message}`; `{errors: [{message}]}`; RFC 7807
+ * `{type, title, status, detail}` (application/problem+json); `{success: false, message}`; plain
+ * text; a gateway's HTML page.
+ */
+export type ErrorShape = 'contract' | 'errors-array' | 'problem' | 'success-false' | 'text' | 'html';
+/**
+ * How paged invoices say there is more: only page numbers (contract), or a continuation the client
+ * must follow (the `page` parameter is then ignored): `next` (a URL), `nextPage` (a number),
+ * `links.next` (a URL), `cursor` (`nextCursor` in the answer, `cursor` in the query), `hasMore`
+ * (a boolean beside page numbers, no total).
+ */
+export type InvoicesContinuation = 'none' | 'next' | 'nextPage' | 'links.next' | 'cursor' | 'hasMore';
+/** Access tokens: random strings, or JWTs (HS256, `exp` = their expiry). */
+export type TokenFormat = 'opaque' | 'jwt';
+/** Status words the sandbox sends in deliveries instead of the contract's (unset: the contract's). */
+export interface DeliveryStatusWords {
+	pending?: string;
+	success?: string;
+	failure?: string;
+}
 
 /** Everything that can be changed while the sandbox runs (PATCH /_sandbox/settings). */
 export interface SandboxSettings {
@@ -35,6 +64,27 @@ export interface SandboxSettings {
 	maxInFlight: number;
 	/** A successful login or refresh ends every access token issued before it. */
 	singleSession: boolean;
+	// Dialects: where a real PortalDuct may differ from CONTRACT.md (defaults: the contract). See dialects.ts.
+	/** Words sent as a delivery's `status` in place of pending / success / failure. */
+	deliveryStatusWords: DeliveryStatusWords;
+	/** Field names of deliveries, registration answers, invoice pages and balances. */
+	fieldStyle: FieldStyle;
+	/** A delivery's fields at the top level, or under `data` / `payload`. */
+	deliveryWrapper: DeliveryWrapper;
+	/** Which field carries a delivery's id, if any. */
+	deliveryEventId: DeliveryEventId;
+	/** 0: GET and DELETE /v1/clientsPortalLoginChanges are served; else they answer this status. */
+	registrationGetDelete: RegistrationGetDelete;
+	/** The shape of every error answer. */
+	errorShape: ErrorShape;
+	/** Error answers (a refused login too) go out with HTTP 200, their body as `errorShape` says. */
+	errorsInHttp200: boolean;
+	/** How paged invoices point at the next page. */
+	invoicesContinuation: InvoicesContinuation;
+	/** Access tokens as random strings or JWTs. */
+	tokenFormat: TokenFormat;
+	/** Login and refresh answers state `expiresIn`; false: no lifetime in the answer. */
+	tokenLifetimeInAnswer: boolean;
 }
 
 export interface SandboxOptions {
@@ -78,6 +128,17 @@ export interface SandboxOptions {
 	refreshEndpoint?: boolean;
 	/** Requests per second, default 0 (off). */
 	rateLimitPerSecond?: number;
+	/** Dialects (dialects.ts): default the contract's. */
+	deliveryStatusWords?: DeliveryStatusWords;
+	fieldStyle?: FieldStyle;
+	deliveryWrapper?: DeliveryWrapper;
+	deliveryEventId?: DeliveryEventId;
+	registrationGetDelete?: RegistrationGetDelete;
+	errorShape?: ErrorShape;
+	errorsInHttp200?: boolean;
+	invoicesContinuation?: InvoicesContinuation;
+	tokenFormat?: TokenFormat;
+	tokenLifetimeInAnswer?: boolean;
 	/** Default 0 (off). */
 	maxInFlight?: number;
 	/** Default false. */

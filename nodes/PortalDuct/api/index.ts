@@ -1,0 +1,9 @@
+/**
+ * The one module that knows PortalDuct's names: what we send (paths.ts) and how we read what it
+ * answers (answers.ts), its invoice pages (pages.ts) and its deliveries (deliveries.ts). [doc] and
+ * [assumed] are marked at each name; see CONTRACT in docs/ and docs/openapi.yaml.
+ */
+export * from './paths';
+export * from './answers';
+export * from './pages';
+export * from './deliveries';
