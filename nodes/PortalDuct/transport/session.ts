@@ -325,8 +325,8 @@ async function exchange(
 	const tokens = readTokenSet(response.body);
 	if (typeof tokens === 'string') {
 		const words = readSaid(response.body);
-		const quoted = words.message ? ` PortalDuct said ${saidInWords(words)}.` : '';
-		return { status: statusCode, problem: `PortalDuct's answer to ${path} was not understood: ${tokens}.${quoted}` };
+		const quoted = words.message ? `; PortalDuct said ${saidInWords(words)}` : '';
+		return { status: statusCode, problem: `PortalDuct's answer to ${path} was not understood: ${tokens}${quoted}` };
 	}
 	const now = Date.now();
 	const end = tokenEndOf(tokens, now);
