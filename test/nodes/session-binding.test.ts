@@ -5,7 +5,7 @@
  * credential whose Base URL is an expression of the item sends each item where it resolves, each
  * environment keeping its own session.
  */
-import type { IDataObject, INode } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INode } from 'n8n-workflow';
 
 import { startSandbox, type Sandbox } from '../tools/sandbox';
 import { twoEnvironments } from '../support/environments';
@@ -148,7 +148,7 @@ describe('after the Password is edited to a wrong one, the stored session is not
 			id: CREDENTIAL_ID,
 			name: 'PortalDuct',
 			type: 'portalDuctApi',
-			data: world.storedCredential(),
+			data: world.storedCredential() as ICredentialDataDecryptedObject,
 		});
 		expect(tested.status).toBe('Error');
 		expect(tested.message).toMatch(/refused the login/);
