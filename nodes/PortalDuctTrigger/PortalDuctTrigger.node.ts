@@ -109,7 +109,7 @@ export class PortalDuctTrigger implements INodeType {
 						type: 'boolean',
 						default: false,
 						description:
-							'Whether to take the PortalDuct account over when it sends its portal login changes to an address that is not this trigger: another PortalDuct Trigger workflow (in this n8n or another), another system. That address then receives nothing (a workflow there stays published but gets no events), and is not restored when this workflow is unpublished. Off: publishing is refused and the error names the address.',
+							'Whether to take the PortalDuct account over when it sends its portal login changes to an address that is not this trigger: another PortalDuct Trigger workflow (in this n8n or another), another system. That address then receives nothing (a workflow there stays published but gets no events), and is not restored when this workflow is unpublished. A test listen only borrows the account: another PortalDuct Trigger of this credential gets it back when the test ends, and an address whose signing secret cannot be known here is not taken by a test. Off: publishing is refused and the error names the address.',
 					},
 					{
 						displayName: 'Require Signatures',

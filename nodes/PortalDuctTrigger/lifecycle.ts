@@ -180,8 +180,10 @@ function refuseForeign(ctx: IHookFunctions, current: Registration, webhookUrl: s
 
 /**
  * What becomes of the registration PortalDuct holds when this node registers: returns what a test
- * listen must put back afterwards (this node's production registration), else undefined; throws
- * when it is not this node's own and Replace Existing Registration is off.
+ * listen must put back afterwards (this node's production registration, or with Replace Existing
+ * Registration another trigger's that this credential can restore with its secret), else
+ * undefined; throws when it is not this node's own and Replace Existing Registration is off, or
+ * when a test listen could not put it back as it is.
  */
 function judgeCurrent(
 	ctx: IHookFunctions,
@@ -195,8 +197,22 @@ function judgeCurrent(
 		// leftover test listen has nothing to restore.
 		return ctx.getMode() === 'manual' ? productionToRestore(ctx, current.url, password) : undefined;
 	}
-	if (ctx.getNodeParameter('options.replaceExistingRegistration', false) as boolean) return undefined;
-	return refuseForeign(ctx, current, webhookUrl);
+	if (!(ctx.getNodeParameter('options.replaceExistingRegistration', false) as boolean)) {
+		return refuseForeign(ctx, current, webhookUrl);
+	}
+	if (ctx.getMode() !== 'manual') return undefined;
+	// A test listen takes the account only for its duration: the address it takes it from (another
+	// workflow's published trigger) gets it back when the listen ends, with its secret.
+	const found = restorable(current.url, password);
+	if (found) return found;
+	throw new NodeOperationError(
+		ctx.getNode(),
+		`A test listen cannot take the PortalDuct account from ${addressToShow(current.url)}: it could not put that registration back as it is when the test ends`,
+		{
+			description:
+				'That address is not a PortalDuct Trigger using this credential as it is now, so its signing secret is not known here. Publish this workflow instead (Replace Existing Registration takes the account for good), or unpublish what uses that address while you test.',
+		},
+	);
 }
 
 /**
