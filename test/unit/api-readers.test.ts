@@ -39,9 +39,9 @@ describe('readTokenSet', () => {
 
 describe('readInvoicePage', () => {
 	const invoices = [{ invoiceNumber: 'INV-1' }, { invoiceNumber: 'INV-2' }];
-	const NO_LIST = 'the answer had no invoice list (looked for "data", "invoices", "items" or a plain array)';
+	const NO_LIST = 'the answer had no invoice list (looked for "data", "invoices", "items", "results" or a plain array)';
 	test.each<[string, unknown, ReturnType<typeof readInvoicePage>]>([
-		['a page: data and total', { data: invoices, page: 1, pageSize: 2, total: 7 }, { invoices, total: 7, complete: false }],
+		['a page: data, page size and total', { data: invoices, page: 1, pageSize: 2, total: 7 }, { invoices, total: 7, pageSize: 2, complete: false }],
 		['invoices and totalCount', { invoices, totalCount: 2 }, { invoices, total: 2, complete: false }],
 		['items and total_count', { items: invoices, total_count: '12' }, { invoices, total: 12, complete: false }],
 		['a page without a total', { data: invoices }, { invoices, total: undefined, complete: false }],
