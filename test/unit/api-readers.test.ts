@@ -4,6 +4,8 @@
  */
 import {
 	failureMarker,
+	fieldOf,
+	readContinuation,
 	readErrorBody,
 	readInvoicePage,
 	readJwtExpiry,
@@ -51,9 +53,9 @@ describe('readTokenSet', () => {
 
 describe('readInvoicePage', () => {
 	const invoices = [{ invoiceNumber: 'INV-1' }, { invoiceNumber: 'INV-2' }];
-	const NO_LIST = 'the answer had no invoice list (looked for "data", "invoices", "items" or a plain array)';
+	const NO_LIST = 'the answer had no invoice list (looked for "data", "invoices", "items", "results" or a plain array)';
 	test.each<[string, unknown, ReturnType<typeof readInvoicePage>]>([
-		['a page: data and total', { data: invoices, page: 1, pageSize: 2, total: 7 }, { invoices, total: 7, complete: false }],
+		['a page: data, page size and total', { data: invoices, page: 1, pageSize: 2, total: 7 }, { invoices, total: 7, pageSize: 2, complete: false }],
 		['invoices and totalCount', { invoices, totalCount: 2 }, { invoices, total: 2, complete: false }],
 		['items and total_count', { items: invoices, total_count: '12' }, { invoices, total: 12, complete: false }],
 		['a page without a total', { data: invoices }, { invoices, total: undefined, complete: false }],
@@ -190,5 +192,56 @@ describe('a token\'s own lifetime (JWT exp)', () => {
 		['no end: none', undefined, undefined],
 	])('renewal time: %s', (_case, end, renewAt) => {
 		expect(renewalTimeOf(end, now)).toBe(renewAt);
+	});
+});
+
+describe('readContinuation (the lead to the next page)', () => {
+	const link = '/v1/getClientInvoices/x?cursor=abc';
+	test.each<[string, Record<string, unknown>, ReturnType<typeof readContinuation>]>([
+		['next: a relative link', { next: link }, { kind: 'link', link, field: 'next' }],
+		['next: an absolute link', { next: `https://api.example.com${link}` }, { kind: 'link', link: `https://api.example.com${link}`, field: 'next' }],
+		['next_page_url', { next_page_url: link }, { kind: 'link', link, field: 'next_page_url' }],
+		['links.next as a string', { links: { self: '/a', next: link } }, { kind: 'link', link, field: 'links.next' }],
+		['links.next as {href}', { links: { next: { href: link } } }, { kind: 'link', link, field: 'links.next' }],
+		['_links.next as {href} (HAL)', { _links: { next: { href: link } } }, { kind: 'link', link, field: '_links.next' }],
+		['meta.next', { meta: { next: link } }, { kind: 'link', link, field: 'meta.next' }],
+		['pagination.next_page as a number', { pagination: { next_page: 3 } }, { kind: 'page', page: 3, field: 'pagination.next_page' }],
+		['nextPage as a number', { nextPage: 2 }, { kind: 'page', page: 2, field: 'nextPage' }],
+		['next_page as a numeric string', { next_page: '2' }, { kind: 'page', page: 2, field: 'next_page' }],
+		['nextPage as a token: sent back as cursor', { nextPage: 'eyJvIjoxMDB9' }, { kind: 'cursor', cursor: 'eyJvIjoxMDB9', param: 'cursor', field: 'nextPage' }],
+		['nextCursor', { nextCursor: 'c2' }, { kind: 'cursor', cursor: 'c2', param: 'cursor', field: 'nextCursor' }],
+		['next_cursor under response_metadata (a number is a token here)', { response_metadata: { next_cursor: 100 } }, { kind: 'cursor', cursor: '100', param: 'cursor', field: 'response_metadata.next_cursor' }],
+		['continuationToken', { continuationToken: 't' }, { kind: 'cursor', cursor: 't', param: 'continuationToken', field: 'continuationToken' }],
+		['nextPageToken: sent back as pageToken', { nextPageToken: 't' }, { kind: 'cursor', cursor: 't', param: 'pageToken', field: 'nextPageToken' }],
+		['a bare cursor', { cursor: 'c2' }, { kind: 'cursor', cursor: 'c2', param: 'cursor', field: 'cursor' }],
+		['a bare cursor of null is not the end', { cursor: null, total: 3 }, undefined],
+		['hasMore: true', { hasMore: true }, { kind: 'more', field: 'hasMore' }],
+		['has_more: false', { has_more: false }, { kind: 'end', field: 'has_more' }],
+		['more: "false"', { more: 'false' }, { kind: 'end', field: 'more' }],
+		['pageInfo.hasNextPage', { pageInfo: { hasNextPage: true } }, { kind: 'more', field: 'pageInfo.hasNextPage' }],
+		['hasMore: false wins over a link', { hasMore: false, next: link }, { kind: 'end', field: 'hasMore' }],
+		['a link before hasMore: true', { hasMore: true, next: link }, { kind: 'link', link, field: 'next' }],
+		['next: null is the end', { next: null }, { kind: 'end', field: 'next' }],
+		['links.next: null with a cursor: the cursor', { links: { next: null }, nextCursor: 'c2' }, { kind: 'cursor', cursor: 'c2', param: 'cursor', field: 'nextCursor' }],
+		['nothing', { page: 1, total: 3 }, undefined],
+	])('%s', (_case, page, read) => {
+		expect(readContinuation({ data: [], ...page })).toEqual(read);
+	});
+
+	test('readInvoicePage reads page_size, total_count under meta, and the continuation', () => {
+		expect(readInvoicePage({ data: [], page_size: 25, meta: { total_count: 60 }, next_cursor: 'c' })).toEqual({
+			invoices: [],
+			pageSize: 25,
+			total: 60,
+			continuation: { kind: 'cursor', cursor: 'c', param: 'cursor', field: 'next_cursor' },
+			complete: false,
+		});
+	});
+
+	test('fieldOf: the contract name, else snake_case', () => {
+		expect(fieldOf({ dueDate: 'a', due_date: 'b' }, 'dueDate')).toBe('a');
+		expect(fieldOf({ due_date: 'b' }, 'dueDate')).toBe('b');
+		expect(fieldOf({ invoice_id: 'i' }, 'invoiceId')).toBe('i');
+		expect(fieldOf({}, 'dueDate')).toBeUndefined();
 	});
 });

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { paths } from '../../api';
+import { fieldOf, paths } from '../../api';
 import { portalDuctRequest } from '../../transport/request';
 import { idFieldsFor, idFormatField, idOwn, readId } from '../../own-ids';
 import { clientUuidField } from '../shared-fields';
@@ -57,13 +57,14 @@ export const getClientBalance = defineAction({
 		// The client's id as the caller wrote it, not PortalDuct's echo (which may differ in case).
 		const balance: IDataObject = { ...(answer.body as IDataObject), clientUUID: input.clientUUID, ...input.own };
 		if (!input.perConnection) return balance;
-		const { byPortal, ...client } = balance;
+		// `byPortal` and `asOf` as the contract names them, or in snake_case (`by_portal`) [assumed variant].
+		const byPortal = fieldOf(balance, 'byPortal');
 		const connections = Array.isArray(byPortal) ? (byPortal as IDataObject[]) : [];
 		return connections.map((connection) => ({
-			clientUUID: client.clientUUID,
+			clientUUID: balance.clientUUID,
 			...input.own,
-			currency: client.currency,
-			asOf: client.asOf,
+			currency: balance.currency,
+			asOf: fieldOf(balance, 'asOf'),
 			...connection,
 		}));
 	},

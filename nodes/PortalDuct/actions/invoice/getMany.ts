@@ -2,7 +2,7 @@ import { hash } from 'node:crypto';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { paths } from '../../api';
+import { fieldOf, paths } from '../../api';
 import { fetchInvoicePages } from '../../transport/paging';
 import { readPositiveInteger, readUuid } from '../../validation';
 import { uuidField } from '../shared-fields';
@@ -33,7 +33,8 @@ const changeFields = ['status', 'amount', 'currency', 'dueDate', 'paidDate'];
  * invoices.
  */
 export function changeKeyOf(invoice: IDataObject): string {
-	const parts = [invoice.invoiceId ?? invoice.invoiceNumber, ...changeFields.map((field) => invoice[field] ?? null)];
+	// Fields read by their contract names or in snake_case (`due_date`): the same invoice, the same key.
+	const parts = [fieldOf(invoice, 'invoiceId') ?? fieldOf(invoice, 'invoiceNumber'), ...changeFields.map((field) => fieldOf(invoice, field) ?? null)];
 	// One-shot hash (Node 20.12+; n8n 1.x needs 20.19): a fraction of createHash's cost per invoice.
 	return hash('sha256', JSON.stringify(parts), 'hex').slice(0, 32);
 }
@@ -103,8 +104,10 @@ export const getManyInvoices = defineAction({
 		if (!input.simplify) return invoices;
 		return invoices.map((invoice) => {
 			const simple: IDataObject = {};
+			// Our output names, read from PortalDuct's contract names or their snake_case spelling.
 			for (const field of simplifiedFields) {
-				if (invoice[field] !== undefined) simple[field] = invoice[field];
+				const value = fieldOf(invoice, field);
+				if (value !== undefined) simple[field] = value;
 			}
 			return simple;
 		});
