@@ -231,6 +231,13 @@ function pad(cells, widths) {
 	return cells.map((c, i) => String(c).padEnd(widths[i])).join('  ');
 }
 
+/** The ratios of the runs measured (`meta.runs`, from --runs: run 2 includes 2b). */
+function measuredRatios(meta, result) {
+	const all = ratios(result.rows, { ...result.info, tokenLifetimeSeconds: meta.sizes.tokenLifetimeSeconds });
+	if (!meta.runs) return all;
+	return all.filter((r) => meta.runs.includes(/^run (\d)/.exec(r.name)?.[1]));
+}
+
 /** The printed report (plain text). */
 function text(meta, result) {
 	const lines = [...header(meta), ''];
@@ -242,14 +249,15 @@ function text(meta, result) {
 	lines.push('-'.repeat(widths.reduce((a, b) => a + b + 2, 0) + 7));
 	for (const r of rows) lines.push(`${pad(cols.map((c) => r[c]), widths)}  ${r.details}`);
 	lines.push('');
-	const rs = ratios(result.rows, { ...result.info, tokenLifetimeSeconds: meta.sizes.tokenLifetimeSeconds });
+	const rs = measuredRatios(meta, result);
 	const nameWidth = Math.max(...rs.map((r) => r.name.length));
 	const valueWidth = Math.max(...rs.map((r) => String(r.value).length));
 	lines.push('Ratios (measured side by side in this run) and targets');
 	for (const r of rs) lines.push(`  ${r.name.padEnd(nameWidth)}  ${String(r.value).padEnd(valueWidth)}  ${r.target ? `${r.verdict} (target ${r.target})` : ''}`.trimEnd());
 	const cap = capacity(result.rows, meta.sizes.rateLimit);
-	lines.push('', cap.text);
-	if (cap.basis) lines.push(`  from: ${cap.basis}`);
+	if (!meta.runs) lines.push('', cap.text);
+	else lines.push('', `Only runs ${meta.runs.join(', ')} measured (--runs): no capacity estimate`);
+	if (cap.basis && !meta.runs) lines.push(`  from: ${cap.basis}`);
 	if (result.notes.length) lines.push('', 'Notes:', ...result.notes.map((n) => `  - ${n}`));
 	return lines.join('\n');
 }
@@ -263,7 +271,7 @@ function markdown(meta, result, command) {
 	out.push('', '| run | measurement | items | median | per unit | min-max ms | details |', '|---|---|---|---|---|---|---|');
 	for (const r of tableRows(result.rows)) out.push(`| ${[r.run, r.label, r.items, r.median, r.per, r.range, r.details].map(mdCell).join(' | ')} |`);
 	out.push('', '| ratio / check | value | target | verdict |', '|---|---|---|---|');
-	for (const r of ratios(result.rows, { ...result.info, tokenLifetimeSeconds: meta.sizes.tokenLifetimeSeconds })) {
+	for (const r of measuredRatios(meta, result)) {
 		out.push(`| ${[r.name, r.value, r.target, r.verdict].map(mdCell).join(' | ')} |`);
 	}
 	const cap = capacity(result.rows, meta.sizes.rateLimit);
