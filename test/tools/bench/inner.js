@@ -32,6 +32,8 @@ const CREDENTIAL = { id: 'PortalDuctBench1', name: 'PortalDuct bench' };
 const OTHER_CONCURRENCIES = [10, 25, 50, 100, 200];
 /** The node's own maximum of Options > Concurrency (runLimits.maxConcurrency). */
 const MAX_CONCURRENCY = 200;
+/** Run 5's plain Webhook node listens at /webhook/<this>. */
+const WEBHOOK_PATH = 'bench-plain-webhook';
 
 const result = { rows: [], notes: [], checks: [], info: {} };
 const started = Date.now();
@@ -269,12 +271,14 @@ async function main() {
 		),
 		returnAll: wf.returnAllWorkflow('returnall', { connectionUuid: INVOICE_CONNECTION }),
 		trigger: wf.triggerWorkflow('trigger'),
+		webhook: wf.plainWebhookWorkflow('webhook', { path: WEBHOOK_PATH }),
 	};
 	const ids = Object.values(workflows).map((w) => w.id);
 	if (new Set(ids).size !== ids.length) throw new Error(`two bench workflows share an id: ${ids.join(', ')}`);
 	const prepared = Object.values(workflows).map((w) => prepare(w, { id: w.id, credential: CREDENTIAL, sandboxUrl: sandboxInfo.url }));
 	await n8n.importWorkflows(prepared);
 	await n8n.activate(workflows.trigger.id);
+	await n8n.activate(workflows.webhook.id);
 	const bootStart = Date.now();
 	n8n.start();
 	await n8n.waitReady(180_000);
@@ -438,8 +442,8 @@ async function main() {
 		}
 	});
 
-	// Run 5: a burst of signed deliveries to the active trigger.
-	await group('run 5', () => burst(workflows.trigger.id));
+	// Run 5: bursts of signed deliveries to the active trigger and to n8n's plain Webhook node.
+	await group('run 5', () => burstRun({ trigger: workflows.trigger, webhook: { id: workflows.webhook.id, path: WEBHOOK_PATH } }));
 
 	result.info.n8nIdleRss = n8n.memory().rss;
 	const exit = await n8n.stop();
@@ -459,7 +463,9 @@ async function sandboxToken() {
 	return token;
 }
 
+/** Runs one group of rows ('run 1' ... 'run 5'), unless --runs left it out. */
 async function group(name, fn) {
+	if (manifest.runs && !manifest.runs.includes(name.replace(/^run /, ''))) return;
 	try {
 		await fn();
 	} catch (error) {
@@ -468,10 +474,15 @@ async function group(name, fn) {
 	}
 }
 
-/** POSTs `sizes.burst` signed deliveries at once to the URL the trigger registered; counts what became executions. */
-async function burst(workflowId) {
-	const row = newRow('5', 'burst', `real n8n: PortalDuct Trigger, ${sizes.burst} deliveries at once`, { items: sizes.burst });
-	log(`-- run 5: ${sizes.burst} deliveries at once to the active trigger`);
+/**
+ * Run 5: `sizes.burst` signed deliveries POSTed at once to the URL the active PortalDuct Trigger
+ * registered, and the same bodies (same headers and query) to n8n's plain Webhook node in the same
+ * n8n, round by round in alternating order (T W, W T, ...), after one unrecorded warm-up burst
+ * each. Each burst waits until every execution it started has finished before the next one.
+ */
+async function burstRun({ trigger, webhook }) {
+	const rounds = Math.max(3, reps);
+	log(`-- run 5: ${sizes.burst} deliveries at once, PortalDuct Trigger and plain Webhook, ${rounds} rounds alternating`);
 	const registration = await waitFor(
 		async () => {
 			const r = await sandbox.call('registration');
@@ -480,38 +491,92 @@ async function burst(workflowId) {
 		{ timeoutMs: 60_000, intervalMs: 500 },
 	);
 	if (!registration) throw new Error('the trigger never registered its webhook URL with the sandbox');
+	// The same query string (token, signing) on both: the plain Webhook ignores it, but parses it as n8n does for any call.
+	const query = new URL(registration.url).search;
+	const contenders = [
+		{
+			row: newRow('5', 'burst', `real n8n: PortalDuct Trigger, ${sizes.burst} deliveries at once`, { items: sizes.burst }),
+			workflowId: trigger.id,
+			url: registration.url,
+		},
+		{
+			row: newRow('5', 'burst-webhook', `real n8n: plain Webhook node (POST, respond immediately), ${sizes.burst} deliveries at once`, { items: sizes.burst }),
+			workflowId: webhook.id,
+			url: `${n8n.url}/webhook/${webhook.path}${query}`,
+		},
+	];
+	for (const c of contenders) {
+		const warm = await burst(c, registration.secret, 'warmup');
+		log(`${c.row.label} warm-up: ${warm.accepted}/${sizes.burst} answered 200, ${warm.executions} executions`);
+	}
+	for (let r = 1; r <= rounds; r++) {
+		const order = r % 2 ? contenders : [...contenders].reverse();
+		for (const c of order) {
+			await sleep(500);
+			let rec;
+			try {
+				rec = await burst(c, registration.secret, `r${r}`);
+			} catch (error) {
+				rec = { error: firstLine(error) };
+				log(`${c.row.label}: round ${r} failed: ${error?.stack ?? error}`);
+			}
+			c.row.reps.push(rec);
+			if (!rec.error) {
+				log(
+					`${c.row.label} round ${r}/${rounds}: ${rec.accepted}/${sizes.burst} answered 200 in ${Math.round(rec.answeredMs)} ms; ${rec.executions} executions, the last stored ${rec.ms === undefined ? '?' : Math.round(rec.ms)} ms after the first POST; CPU ${round(rec.cpuMs / sizes.burst, 2)} ms/delivery; lost ${rec.lost}`,
+				);
+			}
+		}
+	}
+}
+
+/** The bodies of one burst: PortalDuct portal login changes with fresh eventIds (the trigger drops redeliveries). */
+function deliveryBodies(tag) {
+	const batchId = `${crypto.randomUUID().slice(0, 8)}-${tag}`;
+	return Array.from({ length: sizes.burst }, (_, i) =>
+		JSON.stringify({
+			eventId: `bench-${batchId}-${i + 1}`,
+			event: 'clientPortalLoginChange',
+			occurredAt: new Date().toISOString(),
+			customerUUID: 'a0000000-0000-4000-8000-000000000001',
+			clientUUID: `b0000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`,
+			connection_uuid: crypto.randomUUID(),
+			portalName: 'Ariba',
+			status: ['pending', 'success', 'failure'][i % 3],
+			retryRequired: i % 3 === 2,
+			message: i % 3 === 2 ? 'Login to Ariba failed: wrong password' : 'ok',
+		}),
+	);
+}
+
+/**
+ * One burst to one contender: every body POSTed at once (signed, as PortalDuct sends them), then
+ * waits until every execution it started has finished (or the count stops growing for 15 s).
+ * ms = first POST to the last execution's stoppedAt; cpuMs = the n8n process's CPU from the first
+ * POST until all were seen finished (the execution-list polls in between are alike for both).
+ */
+async function burst({ workflowId, url }, secret, tag) {
 	const countOf = async (status) => (await n8n.executionList(workflowId, { status, limit: 1 })).count;
 	const before = { all: await countOf(), done: await countOf(['success', 'error', 'crashed', 'canceled']), success: await countOf(['success']) };
-	const batchId = crypto.randomUUID().slice(0, 8);
-	const events = Array.from({ length: sizes.burst }, (_, i) => ({
-		eventId: `bench-${batchId}-${i + 1}`,
-		event: 'clientPortalLoginChange',
-		occurredAt: new Date().toISOString(),
-		customerUUID: 'a0000000-0000-4000-8000-000000000001',
-		clientUUID: `b0000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`,
-		connection_uuid: crypto.randomUUID(),
-		portalName: 'Ariba',
-		status: ['pending', 'success', 'failure'][i % 3],
-		retryRequired: i % 3 === 2,
-		message: i % 3 === 2 ? 'Login to Ariba failed: wrong password' : 'ok',
-	}));
+	const bodies = deliveryBodies(tag);
 	const sign = (body) => {
 		const t = Math.floor(Date.now() / 1000);
-		const v1 = crypto.createHmac('sha256', registration.secret ?? '').update(`${t}.${body}`).digest('hex');
+		const v1 = crypto.createHmac('sha256', secret ?? '').update(`${t}.${body}`).digest('hex');
 		return `t=${t},v1=${v1}`;
 	};
+	const signatures = bodies.map((body) => (secret ? sign(body) : undefined));
+	const cpuBefore = n8n.cpuMs();
 	const t0 = performance.now();
 	const t0Wall = Date.now();
 	const answers = await Promise.all(
-		events.map(async (event) => {
-			const body = JSON.stringify(event);
+		bodies.map(async (body, i) => {
 			try {
-				const r = await fetch(registration.url, {
+				const r = await fetch(url, {
 					method: 'POST',
 					headers: {
 						'content-type': 'application/json',
 						'user-agent': 'PortalDuct-Sandbox/1',
-						...(registration.secret ? { 'x-portalduct-signature': sign(body) } : {}),
+						...(signatures[i] ? { 'x-portalduct-signature': signatures[i] } : {}),
 					},
 					body,
 					signal: AbortSignal.timeout(60_000),
@@ -539,16 +604,19 @@ async function burst(workflowId) {
 			if (all >= accepted && done === all) return { all, done };
 			return Date.now() - stableSince > 15_000 ? { all, done } : undefined;
 		},
-		{ timeoutMs: 180_000, intervalMs: 500 },
+		{ timeoutMs: 180_000, intervalMs: 250 },
 	);
+	const cpuMs = n8n.cpuMs() - cpuBefore;
 	const executions = counted?.all ?? (await countOf()) - before.all;
 	const succeeded = (await countOf(['success'])) - before.success;
 	// The newest 100 finished ones hold the last to finish (they finish about in order of start).
 	const newest = (await n8n.executionList(workflowId, { limit: 100 })).results;
 	const lastStop = Math.max(...newest.map((e) => Date.parse(e.stoppedAt ?? '')).filter(Number.isFinite));
 	const doneMs = Number.isFinite(lastStop) ? lastStop - t0Wall : undefined;
-	row.reps.push({
-		ms: answeredMs,
+	return {
+		ms: doneMs,
+		answeredMs,
+		cpuMs,
 		accepted,
 		refused: answers.length - accepted,
 		answers: [...new Set(answers.map(String))].join(', '),
@@ -557,10 +625,8 @@ async function burst(workflowId) {
 		unfinished: counted ? counted.all - counted.done : undefined,
 		lost: Math.max(0, accepted - executions),
 		deliveriesPerSecond: sizes.burst / (answeredMs / 1000),
-		executionsDoneMs: doneMs,
 		executionsPerSecond: doneMs ? executions / (doneMs / 1000) : undefined,
-	});
-	log(`burst: ${accepted}/${sizes.burst} answered 200 in ${Math.round(answeredMs)} ms; ${executions} executions${doneMs ? `, the last stored ${Math.round(doneMs)} ms after the first POST` : ''}`);
+	};
 }
 
 /** n8n 2.x's task runner can outlive n8n briefly: anything left in our namespace is ours to stop, by pid. */

@@ -6,10 +6,11 @@
 // in a private copy, then runs inner.js inside a loopback-only network namespace, prints the table
 // of medians and writes it to test/tools/bench/LATEST.md (full runs). Never fails on a missed target.
 //
-//   npm run bench [-- --reps N] [--quick] [--use-dist] [--no-netns] [--no-install] [--keep] [--out FILE] [--no-write]
+//   npm run bench [-- --reps N] [--quick] [--runs LIST] [--use-dist] [--no-netns] [--no-install] [--keep] [--out FILE] [--no-write]
 //
 // --reps N      repetitions per row (default 5; 1 with --quick); the median is shown
 // --quick       small sizes and 1 rep: a smoke run of every row (about 2 min); writes no LATEST.md unless --out
+// --runs LIST   only these runs, e.g. 5 or 1,5 (2 includes 2b); writes no LATEST.md unless --out
 // --use-dist    measure the repo's existing dist/ (after `npm run build`) instead of a private build
 // --no-netns    run without a network namespace (when not root); n8n is still told loopback only
 // --no-install  fail instead of installing a missing n8n 2.41.1
@@ -36,6 +37,7 @@ const ARGS = (() => {
 			options: {
 				reps: { type: 'string' },
 				quick: { type: 'boolean' },
+				runs: { type: 'string' },
 				'use-dist': { type: 'boolean' },
 				'no-netns': { type: 'boolean' },
 				'no-install': { type: 'boolean' },
@@ -47,7 +49,7 @@ const ARGS = (() => {
 			allowPositionals: false,
 		}).values;
 	} catch (error) {
-		console.error(`bench: ${error.message}\nusage: npm run bench [-- --reps N] [--quick] [--use-dist] [--no-netns] [--no-install] [--keep] [--out FILE] [--no-write]`);
+		console.error(`bench: ${error.message}\nusage: npm run bench [-- --reps N] [--quick] [--runs LIST] [--use-dist] [--no-netns] [--no-install] [--keep] [--out FILE] [--no-write]`);
 		process.exit(2);
 	}
 })();
@@ -68,6 +70,20 @@ function reps() {
 		process.exit(2);
 	}
 	return n;
+}
+
+/** The runs to measure (--runs 5, --runs 1,5): every run when not given. */
+const RUNS = ['1', '2', '3', '4', '5'];
+function selectedRuns() {
+	const given = option('runs');
+	if (given === undefined) return RUNS;
+	const picked = [...new Set(given.split(',').map((r) => r.trim().replace(/^2b$/, '2')))];
+	const unknown = picked.filter((r) => !RUNS.includes(r));
+	if (!picked.length || unknown.length) {
+		console.error(`bench: --runs takes runs from ${RUNS.join(', ')} separated by commas, got ${given}`);
+		process.exit(2);
+	}
+	return RUNS.filter((r) => picked.includes(r));
 }
 
 function readJson(file) {
@@ -120,6 +136,8 @@ function runBench(manifestFile, netns) {
 async function main() {
 	const started = Date.now();
 	const n = reps();
+	const runs = selectedRuns();
+	const partial = runs.length < RUNS.length;
 	const netns = !flag('no-netns');
 	// While the measuring process runs, runInner passes signals on to it (it stops what it started).
 	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => undefined);
@@ -135,13 +153,13 @@ async function main() {
 		if (r.status !== 0 || !line) throw new Error(`install-n8n.sh 2 exited ${r.status ?? r.signal}`);
 	}
 	const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'portalduct-bench-'));
-	console.log(`bench: work folder ${workDir}; ${n} reps per row${QUICK ? ', --quick sizes' : ''}`);
+	console.log(`bench: work folder ${workDir}; ${n} reps per row${QUICK ? ', --quick sizes' : ''}${partial ? `; runs ${runs.join(', ')} only` : ''}`);
 	const buildStart = Date.now();
 	const pkg = await buildForBench({ repo: REPO, workDir, useDist: flag('use-dist') });
 	console.log(`bench: ${flag('use-dist') ? 'packed dist/' : 'built and packed a private copy'} in ${Math.round((Date.now() - buildStart) / 1000)} s: ${path.basename(pkg.tarball)}`);
 
 	const manifestFile = path.join(workDir, 'manifest.json');
-	fs.writeFileSync(manifestFile, JSON.stringify({ ...pkg, workDir, netns, reps: n, quick: QUICK, sizes: SIZES }, null, 2));
+	fs.writeFileSync(manifestFile, JSON.stringify({ ...pkg, workDir, netns, reps: n, quick: QUICK, sizes: SIZES, runs }, null, 2));
 	const result = await runBench(manifestFile, netns);
 
 	const meta = {
@@ -152,19 +170,20 @@ async function main() {
 		reps: n,
 		quick: QUICK,
 		sizes: SIZES,
+		runs: partial ? runs : undefined,
 	};
 	const printed = report.text(meta, result);
 	console.log(`\n${printed}`);
 
 	const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
-	const out = option('out') ?? (QUICK ? undefined : path.join(__dirname, 'LATEST.md'));
+	const out = option('out') ?? (QUICK || partial ? undefined : path.join(__dirname, 'LATEST.md'));
 	// A run stopped or failed before it measured everything must not replace the last full report.
 	const complete = result.rows.length > 0 && !(result.notes ?? []).some((note) => /without a result|stopped early|could not be completed/.test(note));
 	if (out && !flag('no-write') && complete) {
 		fs.writeFileSync(out, report.markdown(meta, result, command));
 		console.log(`\nbench: wrote ${path.relative(process.cwd(), out) || out}`);
-	} else if (QUICK) {
-		console.log('\nbench: --quick writes no LATEST.md (use --out FILE for one)');
+	} else if (QUICK || partial) {
+		console.log(`\nbench: ${QUICK ? '--quick' : '--runs'} writes no LATEST.md (use --out FILE for one)`);
 	} else if (!complete) {
 		console.log('\nbench: the run did not finish; no report written');
 	}

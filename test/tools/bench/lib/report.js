@@ -27,12 +27,14 @@ function summarize(row) {
 function details(row, s) {
 	const m = s.m;
 	const out = [];
-	if (row.key === 'burst') {
+	if (row.key.startsWith('burst')) {
 		out.push(`${fmt(m.accepted)} answered 200, ${fmt(m.refused)} not`);
-		if (m.refused) out.push(`answers: ${row.reps[0]?.answers}`);
+		if (m.refused) out.push(`answers: ${row.reps.find((r) => r.refused)?.answers}`);
 		out.push(`${fmt(m.executions)} executions (${fmt(m.succeeded)} succeeded)`, `lost ${fmt(m.lost)}`);
-		out.push(`${fmt(m.deliveriesPerSecond, 1)} deliveries/s answered`);
-		if (m.executionsPerSecond) out.push(`${fmt(m.executionsPerSecond, 1)} executions/s stored (all done ${seconds(m.executionsDoneMs)})`);
+		out.push(`all answered in ${fmt(m.answeredMs)} ms (${fmt(m.deliveriesPerSecond, 1)} deliveries/s)`);
+		if (m.executionsPerSecond) out.push(`${fmt(m.executionsPerSecond, 1)} executions/s stored`);
+		if (m.cpuMs !== undefined) out.push(`CPU ${fmt(m.cpuMs / row.items, 2)} ms/delivery (n8n process)`);
+		if (s.errors.length) out.push(`${s.errors.length}/${row.reps.length} rounds failed: ${s.errors[0]}`);
 		return out.join('; ');
 	}
 	if (m.outputItems !== undefined && m.outputItems !== row.items) out.push(`${fmt(m.outputItems)} items out`);
@@ -55,7 +57,7 @@ function details(row, s) {
 
 function perUnit(row, s) {
 	if (s.m.ms === undefined) return '-';
-	if (row.key === 'burst') return `${fmt(s.m.deliveriesPerSecond, 1)}/s`;
+	if (row.key.startsWith('burst')) return `${fmt(s.m.ms / row.items, 2)} ms/delivery`;
 	if (row.pages) return `${fmt(s.m.ms / row.pages, 1)} ms/page`;
 	return `${fmt(s.m.ms / row.items, 2)} ms/item`;
 }
@@ -159,7 +161,23 @@ function ratios(rows, info) {
 		);
 	}
 	const b = by.burst;
-	if (b && b.row.reps.length) add('run 5: deliveries lost (answered 200, no execution)', fmt(b.s.m.lost), '0', b.s.m.lost === 0, 'text');
+	if (b && b.row.reps.length) {
+		// Every round counts: one lost delivery in any round is a miss.
+		const lost = Math.max(...b.row.reps.map((r) => r.lost ?? Infinity));
+		add('run 5: deliveries lost (answered 200, no execution; worst round)', fmt(lost), '0', b.s.errors.length ? undefined : lost === 0, 'text');
+	}
+	// The trigger beside n8n's plain Webhook node, same bursts, rounds alternating: per delivery,
+	// first POST until the last execution stored (the target), until all answered, CPU.
+	// Round r of both is a pair measured back to back: the median of the rounds' ratios.
+	const paired = (field) => {
+		const t = by.burst?.row.reps ?? [];
+		const w = by['burst-webhook']?.row.reps ?? [];
+		return median(t.map((r, i) => (!r.error && !w[i]?.error && w[i]?.[field] ? r[field] / w[i][field] : undefined)));
+	};
+	const perDelivery = paired('ms');
+	add('run 5: PortalDuct Trigger / plain Webhook, first POST to last execution stored (median of rounds)', perDelivery, '<= 1.3x', perDelivery === undefined ? undefined : perDelivery <= 1.3);
+	add('run 5: PortalDuct Trigger / plain Webhook, all answered (median of rounds)', paired('answeredMs'));
+	add('run 5, CPU per delivery: PortalDuct Trigger / plain Webhook (n8n process, median of rounds)', paired('cpuMs'));
 	return out;
 }
 
@@ -223,12 +241,19 @@ function header(meta) {
 		`Versions: package ${meta.versions.package}; n8n ${meta.versions.n8n} on Node ${meta.versions.n8nNode}; raw axios ${meta.versions.axios} on Node ${meta.versions.n8nNode}; engine harness n8n-core ${meta.versions.n8nCore} on Node ${meta.versions.node}; HTTP Request node v${meta.info.httpRequestVersion ?? '?'}`,
 		`Node under test: options.concurrency default ${meta.info.declaredConcurrency ?? 'not declared'} (read from the built node description)${meta.info.declaredConcurrency === undefined ? `; raw axios pool ${meta.info.pool}` : ''}; build ${meta.versions.commit}`,
 		`Load: 1-min load average ${loadText(meta.info.load)} during the run (${meta.machine.cores} cores; more means other work competed for the CPU)`,
-		`Repetitions: ${meta.reps} per row, interleaved (median shown, range = min-max; run 3: ${meta.reps * 3}; run 5 is one burst)${meta.quick ? ', --quick sizes' : ''}; ${meta.info.loopbackOnly}; total ${seconds((meta.info.seconds ?? 0) * 1000)}`,
+		`Repetitions: ${meta.reps} per row, interleaved (median shown, range = min-max; run 3: ${meta.reps * 3}; run 5: ${Math.max(3, meta.reps)} rounds of one burst each, alternating)${meta.quick ? ', --quick sizes' : ''}; ${meta.info.loopbackOnly}; total ${seconds((meta.info.seconds ?? 0) * 1000)}`,
 	];
 }
 
 function pad(cells, widths) {
 	return cells.map((c, i) => String(c).padEnd(widths[i])).join('  ');
+}
+
+/** The ratios of the runs measured (`meta.runs`, from --runs: run 2 includes 2b). */
+function measuredRatios(meta, result) {
+	const all = ratios(result.rows, { ...result.info, tokenLifetimeSeconds: meta.sizes.tokenLifetimeSeconds });
+	if (!meta.runs) return all;
+	return all.filter((r) => meta.runs.includes(/^run (\d)/.exec(r.name)?.[1]));
 }
 
 /** The printed report (plain text). */
@@ -242,14 +267,15 @@ function text(meta, result) {
 	lines.push('-'.repeat(widths.reduce((a, b) => a + b + 2, 0) + 7));
 	for (const r of rows) lines.push(`${pad(cols.map((c) => r[c]), widths)}  ${r.details}`);
 	lines.push('');
-	const rs = ratios(result.rows, { ...result.info, tokenLifetimeSeconds: meta.sizes.tokenLifetimeSeconds });
+	const rs = measuredRatios(meta, result);
 	const nameWidth = Math.max(...rs.map((r) => r.name.length));
 	const valueWidth = Math.max(...rs.map((r) => String(r.value).length));
 	lines.push('Ratios (measured side by side in this run) and targets');
 	for (const r of rs) lines.push(`  ${r.name.padEnd(nameWidth)}  ${String(r.value).padEnd(valueWidth)}  ${r.target ? `${r.verdict} (target ${r.target})` : ''}`.trimEnd());
 	const cap = capacity(result.rows, meta.sizes.rateLimit);
-	lines.push('', cap.text);
-	if (cap.basis) lines.push(`  from: ${cap.basis}`);
+	if (!meta.runs) lines.push('', cap.text);
+	else lines.push('', `Only runs ${meta.runs.join(', ')} measured (--runs): no capacity estimate`);
+	if (cap.basis && !meta.runs) lines.push(`  from: ${cap.basis}`);
 	if (result.notes.length) lines.push('', 'Notes:', ...result.notes.map((n) => `  - ${n}`));
 	return lines.join('\n');
 }
@@ -263,7 +289,7 @@ function markdown(meta, result, command) {
 	out.push('', '| run | measurement | items | median | per unit | min-max ms | details |', '|---|---|---|---|---|---|---|');
 	for (const r of tableRows(result.rows)) out.push(`| ${[r.run, r.label, r.items, r.median, r.per, r.range, r.details].map(mdCell).join(' | ')} |`);
 	out.push('', '| ratio / check | value | target | verdict |', '|---|---|---|---|');
-	for (const r of ratios(result.rows, { ...result.info, tokenLifetimeSeconds: meta.sizes.tokenLifetimeSeconds })) {
+	for (const r of measuredRatios(meta, result)) {
 		out.push(`| ${[r.name, r.value, r.target, r.verdict].map(mdCell).join(' | ')} |`);
 	}
 	const cap = capacity(result.rows, meta.sizes.rateLimit);

@@ -1,6 +1,7 @@
 'use strict';
 // The workflows the benchmark imports into real n8n: a manual trigger, a Code node that makes the
-// input items (not timed), then the node under test; a Return All; the status trigger alone.
+// input items (not timed), then the node under test; a Return All; the status trigger alone and
+// n8n's plain Webhook node alone.
 // Placeholders SANDBOX_URL / CREDENTIAL_ID / CREDENTIAL_NAME are filled by the e2e's prepare().
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -99,6 +100,17 @@ function triggerWorkflow(role) {
 	return { id: benchId(role), name: `bench ${role}`, nodes: [trigger], connections: {}, settings: { executionOrder: 'v1' } };
 }
 
+/**
+ * n8n's plain Webhook node alone (POST, Respond Immediately, i.e. responseMode onReceived), at
+ * /webhook/<path>: run 5's yardstick, each delivery one execution as with the trigger.
+ */
+function plainWebhookWorkflow(role, { path: webhookPath, typeVersion = 2.1 }) {
+	const webhook = node('Webhook', 'n8n-nodes-base.webhook', typeVersion, { httpMethod: 'POST', path: webhookPath, responseMode: 'onReceived', options: {} }, 0, {
+		webhookId: crypto.randomUUID(),
+	});
+	return { id: benchId(role), name: `bench ${role}`, nodes: [webhook], connections: {}, settings: { executionOrder: 'v1' } };
+}
+
 /** The newest 4.x version of n8n's HTTP Request node in an n8n install (4.2 when unreadable). */
 function latestHttpRequestVersion(n8nDir) {
 	try {
@@ -110,4 +122,4 @@ function latestHttpRequestVersion(n8nDir) {
 	}
 }
 
-module.exports = { balanceWorkflow, httpWorkflow, floorWorkflow, returnAllWorkflow, triggerWorkflow, latestHttpRequestVersion, benchId, PORTALDUCT, TRIGGER };
+module.exports = { balanceWorkflow, httpWorkflow, floorWorkflow, returnAllWorkflow, triggerWorkflow, plainWebhookWorkflow, latestHttpRequestVersion, benchId, PORTALDUCT, TRIGGER };
