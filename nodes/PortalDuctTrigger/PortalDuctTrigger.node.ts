@@ -193,7 +193,7 @@ export class PortalDuctTrigger implements INodeType {
 			return answer(200, { received: true, ignored: `status ${delivery.status} is not selected` });
 		}
 		// Only events that start an execution cost a static data write; it carries every recent one.
-		carryRecentEvents(trigger, record.seen, key);
+		carryRecentEvents(trigger, record, key);
 		const item: IDataObject = toItem(delivery, key, body);
 		if (this.getNodeParameter('options.includeHeaders', false) as boolean) {
 			item.headers = this.getHeaderData() as IDataObject;
