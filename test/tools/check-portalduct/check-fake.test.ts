@@ -153,7 +153,7 @@ it.each<[string, Variant, Partial<Record<FactId, [RegExp, string | undefined]>>]
 	expect(report.exitCode).toBe(1);
 });
 
-it('a JWT's claims are never in the report', async () => {
+it('the claims of a JWT are never in the report', async () => {
 	const report = await run(fake({ login: (t, r) => ({ token: jwt({ exp: 2e9, sub: `secret-${t}` }), refreshToken: r }) }));
 	expect(JSON.stringify(report)).not.toMatch(/secret-|eyJ/);
 });
