@@ -241,7 +241,8 @@ export async function runCheck(options: CheckOptions, readers: PackageReaders, h
 		}
 
 		// --- an unknown token ----------------------------------------------------------------------
-		const unknown = await client.send({ method: 'GET', path: '/v1/clientsPortalLoginChanges', token: `check-${randomUUID()}` });
+		// On the balance (a [doc] path every PortalDuct serves), not on the registration, whose GET may not exist.
+		const unknown = await client.send({ method: 'GET', path: `/v1/getClientBalance/${randomUUID()}`, token: `check-${randomUUID()}` });
 		if (unknown.status === 401) held('auth.unknownToken', 'an unknown token; an expired one was not tried (it takes the token lifetime)');
 		else {
 			differed(
