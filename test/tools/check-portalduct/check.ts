@@ -21,6 +21,12 @@ export interface PackageReaders {
 	readInvoicePage(body: unknown): { invoices: unknown[]; total?: number; complete: boolean } | string;
 	/** When the package exports one; else the check reads as transport/registration.ts does. */
 	readRegistration?(body: unknown): { url: string; webhookId?: string } | undefined;
+	/** What a failed answer said, any shape (text, HTML), when the package has that reader. */
+	readSaid?(body: unknown, contentType?: string): { code?: string; message?: string; instead?: string };
+	/** What marks a 2xx answer as a refusal, when the package has that reader. */
+	failureMarker?(body: unknown): string | undefined;
+	/** A JWT's exp (ms), when the package has that reader. */
+	readJwtExpiry?(token: string): number | undefined;
 }
 
 export interface CheckOptions {
@@ -127,10 +133,24 @@ export async function runCheck(options: CheckOptions, readers: PackageReaders, h
 		if (!results.has(id)) results.set(id, { id, contract: contractOf(id), outcome: 'not tried', detail: why });
 	};
 	const readRegistration = readers.readRegistration ?? readRegistrationAsThePackage;
-	/** A refusal PortalDuct's words reach the user through: the package's error reader finds a message. */
-	const errorCopes = (answer: Answer): Copes => (readers.readErrorBody(answer.body).message ? 'yes' : 'no');
+	/** Whether the package's readers find PortalDuct's words (or say what came instead) in a refusal. */
+	const saysWhy = (answer: Answer): boolean => {
+		if (readers.readSaid) {
+			const said = readers.readSaid(answer.body, answer.contentType);
+			return Boolean(said.message || said.code || said.instead);
+		}
+		return Boolean(readers.readErrorBody(answer.body).message);
+	};
+	/** A 2xx refusal is coped with only when the package recognises it as one. */
+	const takenAsRefusal = (answer: Answer): boolean =>
+		answer.status >= 300 || Boolean(readers.failureMarker?.(answer.body));
+	const errorCopes = (answer: Answer): Copes => (!takenAsRefusal(answer) ? 'no' : saysWhy(answer) ? 'yes' : 'partly');
 	const errorCopesNote = (answer: Answer) =>
-		readers.readErrorBody(answer.body).message ? undefined : "the package reports the HTTP status without PortalDuct's words";
+		!takenAsRefusal(answer)
+			? 'the package takes this 2xx answer as a result'
+			: saysWhy(answer)
+				? undefined
+				: "the package reports the HTTP status without PortalDuct's words";
 
 	let stopped: string | undefined;
 	try {
@@ -193,8 +213,12 @@ export async function runCheck(options: CheckOptions, readers: PackageReaders, h
 			differed(
 				'login.expiresIn',
 				what,
-				tokens.expiresIn ? 'yes' : 'partly',
-				tokens.expiresIn ? undefined : 'no lifetime read: the package renews when PortalDuct answers 401',
+				tokens.expiresIn || readers.readJwtExpiry?.(tokens.token) ? 'yes' : 'partly',
+				tokens.expiresIn
+					? undefined
+					: readers.readJwtExpiry?.(tokens.token)
+						? "the JWT's exp gives the lifetime"
+						: 'no lifetime read: the package renews when PortalDuct answers 401',
 			);
 		}
 
@@ -206,8 +230,8 @@ export async function runCheck(options: CheckOptions, readers: PackageReaders, h
 			differed(
 				'login.badCredentials',
 				shapeOf(bad),
-				refused ? errorCopes(bad) === 'yes' ? 'yes' : 'partly' : 'no',
-				refused ? (errorCopes(bad) === 'yes' ? 'the login fails with PortalDuct\'s words' : 'the login fails, without PortalDuct\'s words') : 'a wrong password was not refused',
+				refused ? (saysWhy(bad) ? 'yes' : 'partly') : 'no',
+				refused ? (saysWhy(bad) ? "the login fails with PortalDuct's words" : "the login fails, without PortalDuct's words") : 'a wrong password was not refused',
 			);
 		}
 
