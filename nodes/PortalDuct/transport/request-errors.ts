@@ -4,7 +4,7 @@
  */
 import { NodeApiError, NodeOperationError, type JsonObject } from 'n8n-workflow';
 
-import { readErrorBody } from '../api';
+import { readSaid, saidInWords } from '../api';
 import { networkWords } from './network-words';
 import type { PortalDuctCall } from './request';
 import type { Run } from './run';
@@ -18,19 +18,25 @@ export interface Failure {
 	status?: number;
 	retryAfter?: string;
 	body?: unknown;
+	/** The answer's Content-Type header, as sent. */
+	contentType?: string;
+	/** What made a 2xx answer a failure, e.g. `"success": false` (api.ts failureMarker). */
+	marker?: string;
 	network?: string;
 	final?: { message: string; hint: string };
 	renewal?: boolean;
 }
 
-/** Words for an answer that is not JSON: an HTML page (a proxy, a wrong Base URL) or other text. */
-export function describeBody(body: unknown): string {
-	if (typeof body !== 'string') return '';
-	const text = body.trim();
-	if (/^<(!doctype|html)/i.test(text)) return 'an HTML page (often a proxy, gateway or wrong Base URL)';
-	return `text that is not JSON ("${text.slice(0, 60)}${text.length > 60 ? '…' : ''}")`;
+/**
+ * Words for a 2xx answer that is not JSON: an HTML page (a proxy, a wrong Base URL; its title
+ * quoted), text (quoted, `text that is not JSON ("OK")`), or another content type.
+ */
+export function describeBody(body: unknown, contentType?: string): string {
+	const said = readSaid(body, contentType);
+	if (said.message) return `text that is not JSON ("${said.message.slice(0, 60)}${said.message.length > 60 ? '…' : ''}")`;
+	const instead = said.instead ?? 'an answer that is not JSON';
+	return instead.startsWith('an HTML page') ? `${instead} (often a proxy, gateway or wrong Base URL)` : instead;
 }
-
 
 /** The error for the user after `tries` tries of `call` ended in `failure`, placed at the call's item. */
 export function toError(
@@ -58,9 +64,10 @@ export function toError(
 		});
 	}
 	const status = failure.status;
-	const said = readErrorBody(failure.body);
-	const text = said.message ?? describeBody(failure.body);
-	const detail = text ? `: ${text}` : '';
+	const said = readSaid(failure.body, failure.contentType);
+	// A renewal's failure carries session.ts's own sentence (which quotes PortalDuct): not re-quoted.
+	const text = failure.renewal && said.message ? said.message : saidInWords(said);
+	const detail = `: ${text}`;
 	const hints: Record<number, [string, string]> = {
 		400: [`PortalDuct rejected the request${detail}`, 'Check the fields of this item.'],
 		401: [
@@ -90,15 +97,23 @@ export function toError(
 					'Lower Options > Concurrency, or send fewer items per run (a Wait node between batches), to keep under the limit.',
 				],
 	};
-	const [message, description] = hints[status] ?? [
-		status >= 500
-			? `PortalDuct had a server error (HTTP ${status})${after}${detail}`
-			: `PortalDuct answered HTTP ${status} to ${where}${detail}`,
-		status >= 500 ? 'This is on PortalDuct\'s side; running the workflow again later usually works.' : '',
-	];
+	const [headline, description] =
+		status < 300
+			? [`PortalDuct answered ${where} with a failure${detail}`, 'PortalDuct said the request failed although its HTTP status was a success.']
+			: (hints[status] ?? [
+					status >= 500
+						? `PortalDuct had a server error (HTTP ${status})${after}${detail}`
+						: `PortalDuct answered HTTP ${status} to ${where}${detail}`,
+					status >= 500 ? 'This is on PortalDuct\'s side; running the workflow again later usually works.' : '',
+				]);
+	// Every error names the request and keeps the HTTP code (and what made a 2xx a failure).
+	const code = `HTTP ${status}${failure.marker ? ` with ${failure.marker}` : ''}`;
+	// A failed renewal sent nothing of the request: its sentence names the login or refresh.
+	const tail = [headline.includes(where) || failure.renewal ? '' : where, headline.includes(`HTTP ${status}`) ? '' : code].filter(Boolean);
+	const message = tail.length > 0 ? `${headline} (${tail.join(', ')})` : headline;
 	return new NodeApiError(
 		node,
-		{ message: text || `HTTP ${status}`, httpCode: String(status), error: said.code ?? '' } as JsonObject,
+		{ message: said.message ?? said.code ?? said.instead ?? `HTTP ${status}`, httpCode: String(status), error: said.code ?? '' } as JsonObject,
 		{ message, description: description || undefined, httpCode: String(status), itemIndex },
 	);
 }

@@ -14,7 +14,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { readRetryAfter } from '../api';
+import { failureMarker, readContentType, readRetryAfter } from '../api';
 import { describeBody, toError, type Failure } from './request-errors';
 import { credentialFor, type Run } from './run';
 import { afterRefusal, sendWithSession, sessionFor, type Account, type ResolvedCredential } from './session';
@@ -35,6 +35,8 @@ export interface PortalDuctCall extends RetryCall {
 export interface PortalDuctAnswer {
 	status: number;
 	body: unknown;
+	/** The Content-Type header, as sent. */
+	contentType?: string;
 	/** A create whose first answer was lost and whose resend met 409: it landed the first time. */
 	landedEarlier?: boolean;
 }
@@ -197,6 +199,7 @@ function describeFailure(error: unknown): Failure {
 		if (response && typeof response.status === 'number' && failure.status === undefined) {
 			failure.status = response.status;
 			failure.retryAfter = readRetryAfter(response.headers as IDataObject | undefined);
+			failure.contentType = readContentType(response.headers as IDataObject | undefined);
 			failure.body = response.data;
 		}
 		if (typeof current.code === 'string' && /^E[A-Z_]+$/.test(current.code) && !failure.network) {
@@ -251,8 +254,12 @@ async function tryOnce(
 			returnFullResponse: true,
 			// A host that accepts the connection and never answers must not hold the run.
 			timeout: run.options.timeoutMs,
-		})) as { statusCode: number; body: unknown };
-		return { answer: { status: response.statusCode, body: response.body }, sentToken };
+		})) as { statusCode: number; body: unknown; headers?: IDataObject };
+		const answer = { status: response.statusCode, body: response.body, contentType: readContentType(response.headers) };
+		// A 2xx that says it failed (`success: false`, ...) is a failure that keeps its HTTP code.
+		const marker = failureMarker(answer.body);
+		if (marker) return { failure: { ...answer, marker }, sentToken };
+		return { answer, sentToken };
 	} catch (error) {
 		// Kept as data, not rethrown: the caller decides between retry and a clean error.
 		return { failure: describeFailure(error), sentToken };
@@ -288,7 +295,7 @@ export async function portalDuctRequest(run: Run, call: PortalDuctCall): Promise
 		if (answer) {
 			if (typeof answer.body === 'string' && answer.body.trim() !== '') {
 				throw new NodeApiError(run.ctx.getNode(), { message: 'not JSON' } as JsonObject, {
-					message: `PortalDuct answered ${call.method} ${call.path} with ${describeBody(answer.body)}`,
+					message: `PortalDuct answered ${call.method} ${call.path} with ${describeBody(answer.body, answer.contentType)}`,
 					description: 'Check that the Base URL of the PortalDuct credential points at the PortalDuct API.',
 					httpCode: String(answer.status),
 					itemIndex: call.itemIndex,

@@ -27,7 +27,19 @@ import {
 	type ILoadOptionsFunctions,
 } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE, paths, readErrorBody, readRetryAfter, readTokenSet, type TokenSet } from '../api';
+import {
+	CREDENTIAL_TYPE,
+	failureMarker,
+	paths,
+	readContentType,
+	readJwtExpiry,
+	readRetryAfter,
+	readSaid,
+	readTokenSet,
+	saidInWords,
+	type Said,
+	type TokenSet,
+} from '../api';
 import { networkWords } from './network-words';
 
 /**
@@ -56,15 +68,20 @@ export interface SessionCredentials {
 
 export interface Session extends TokenSet {
 	obtainedBy: 'login' | 'refresh';
-	/** ISO time the access token stops working, when PortalDuct said how long it lives. */
+	/** ISO time the access token stops working: from `expiresIn`, else the token's own JWT `exp`. */
 	expiresAt?: string;
+	/** ISO time the session is renewed, a little before `expiresAt` (session.ts renewalTimeOf). */
+	renewAt?: string;
 }
 
 /** The session fields the credential stores (its hidden properties), as strings. */
 export interface StoredSession {
 	accessToken: string;
 	refreshToken: string;
-	/** ISO time the access token stops working; '' when PortalDuct did not say. */
+	/**
+	 * ISO time from which the access token is no longer sent and the session is renewed instead: a
+	 * little before the token stops working (Session.renewAt); '' when PortalDuct did not say.
+	 */
 	sessionExpiry: string;
 	/** `sessionOwner(baseUrl, email)` the session was obtained for. */
 	sessionOwner: string;
@@ -201,7 +218,7 @@ async function renewOnce(
 		const session: StoredSession = {
 			accessToken: got.session.token,
 			refreshToken: got.session.refreshToken ?? '',
-			sessionExpiry: got.session.expiresAt ?? '',
+			sessionExpiry: got.session.renewAt ?? '',
 			sessionOwner: owner,
 		};
 		account.session = session;
@@ -221,9 +238,44 @@ export interface Exchange {
 	session?: Session;
 	/** HTTP status of a refusal; undefined when PortalDuct could not be reached. */
 	status?: number;
+	/**
+	 * PortalDuct said no: 401 or 403, or a 2xx whose body says it failed (`success: false`, ...;
+	 * api.ts failureMarker). Undefined for other failures.
+	 */
+	refused?: boolean;
+	/** e.g. `HTTP 401 with "Email or password is wrong" (invalid_credentials)`: PortalDuct's words, never a secret. */
 	problem?: string;
 	/** Retry-After of a 429 or 503, as sent. */
 	retryAfter?: string;
+}
+
+/** Renewing starts this long before a token's end: a tenth of its lifetime, at most 30 s, in ms. */
+export function renewalMargin(lifetimeMs: number): number {
+	return Math.min(30_000, lifetimeMs / 10);
+}
+
+/**
+ * When the token stops working, in ms since epoch: its lifetime from the answer (`expiresIn`, s),
+ * else the `exp` of a JWT token. Undefined when neither says (the token is used until refused).
+ */
+export function tokenEndOf(tokens: TokenSet, now: number): number | undefined {
+	return tokens.expiresIn ? now + tokens.expiresIn * 1000 : readJwtExpiry(tokens.token);
+}
+
+/**
+ * When a session obtained at `now` and ending at `end` (ms since epoch) is renewed: `renewalMargin`
+ * before its end, so it is renewed before PortalDuct would refuse it. Undefined when the end is
+ * unknown, or already past by this clock (a clock far from PortalDuct's: used until refused).
+ */
+export function renewalTimeOf(end: number | undefined, now: number): number | undefined {
+	if (end === undefined || !(end > now)) return undefined;
+	return end - renewalMargin(end - now);
+}
+
+/** `HTTP 401 invalid_credentials: "Email or password is wrong"`, or what came instead of words. */
+function problemOf(answer: string, said: Said): string {
+	const words = said.message ? `"${said.message}"` : saidInWords(said);
+	return `${answer}${said.code && said.message ? ` ${said.code}` : ''}: ${words}`;
 }
 
 async function exchange(
@@ -248,7 +300,7 @@ async function exchange(
 			timeout: SESSION_TIMEOUT_MS,
 			// Statuses are read below; a thrown HTTP error would carry the request body (the password).
 			ignoreHttpStatusErrors: true,
-		})) as { statusCode: number; body: unknown };
+		})) as { statusCode: number; body: unknown; headers?: IDataObject };
 	} catch (error) {
 		// Only the transport-level reason: the error object itself holds the request config.
 		unreachable = String((error as { code?: string }).code ?? (error as Error).message ?? error);
@@ -258,21 +310,35 @@ async function exchange(
 		return { problem: `PortalDuct could not be reached at ${baseUrl}: ${networkWords[unreachable] ?? 'no answer came back'}` };
 	}
 	const { statusCode } = response;
+	const said = readSaid(response.body, readContentType(response.headers));
 	if (statusCode < 200 || statusCode > 299) {
-		const { code, message } = readErrorBody(response.body);
-		const said = [code, message].filter(Boolean).join(': ');
 		return {
 			status: statusCode,
-			problem: `HTTP ${statusCode}${said ? ` ${said}` : ''}`,
+			refused: statusCode === 401 || statusCode === 403 || undefined,
+			problem: problemOf(`HTTP ${statusCode}`, said),
 			retryAfter: readRetryAfter(response.headers),
 		};
 	}
+	// A refusal in a 2xx (`{"success": false, "message": ...}`): PortalDuct's words, the code kept.
+	const marker = failureMarker(response.body);
+	if (marker) return { status: statusCode, refused: true, problem: problemOf(`HTTP ${statusCode} with ${marker}`, said) };
 	const tokens = readTokenSet(response.body);
 	if (typeof tokens === 'string') {
-		return { status: statusCode, problem: `PortalDuct's answer to ${path} was not understood: ${tokens}` };
+		const words = readSaid(response.body);
+		const quoted = words.message ? ` PortalDuct said ${saidInWords(words)}.` : '';
+		return { status: statusCode, problem: `PortalDuct's answer to ${path} was not understood: ${tokens}.${quoted}` };
 	}
-	const expiresAt = tokens.expiresIn ? new Date(Date.now() + tokens.expiresIn * 1000).toISOString() : undefined;
-	return { session: { ...tokens, obtainedBy, expiresAt } };
+	const now = Date.now();
+	const end = tokenEndOf(tokens, now);
+	const renewAt = renewalTimeOf(end, now);
+	return {
+		session: {
+			...tokens,
+			obtainedBy,
+			expiresAt: end === undefined ? undefined : new Date(end).toISOString(),
+			renewAt: renewAt === undefined ? undefined : new Date(renewAt).toISOString(),
+		},
+	};
 }
 
 /** 429 and 5xx say "not now" rather than "no": wait and try again. No answer at all stays final. */
@@ -304,7 +370,7 @@ export async function logIn(httpRequest: PlainHttpRequest, credentials: SessionC
 	}
 	const result = await exchange(httpRequest, baseUrl, paths.login, { email, password: credentials.password }, 'login');
 	if (result.session) return { kind: 'session', session: result.session };
-	if (result.status === 401 || result.status === 403) {
+	if (result.refused) {
 		return final(
 			`PortalDuct refused the login for ${email} (${result.problem}). Check the Email and Password in the PortalDuct credential, and that the Base URL is the environment (sandbox or production) this account belongs to.`,
 		);
@@ -459,6 +525,12 @@ function adoptKeptSession(credential: ResolvedCredential): void {
 export async function sessionFor(ctx: CredentialContext, credential: ResolvedCredential): Promise<Renewal> {
 	adoptKeptSession(credential);
 	const data = credential.decrypted.data as ICredentialDataDecryptedObject;
+	if (data.accessToken && expiryOf(data) <= Date.now()) {
+		// Its time is up (sessionExpiry: a little before the token's end): renewed now, before
+		// PortalDuct refuses it; the refresh sends it along as its Bearer, as after a refusal.
+		credential.refused = String(data.accessToken);
+		data.accessToken = '';
+	}
 	if (data.accessToken) return { kind: 'session', session: pick(data), handOver: false };
 	const refused = credential.refused;
 	const outcome = await renewOnce(credential.account, credential.owner, refused ?? '', async () =>

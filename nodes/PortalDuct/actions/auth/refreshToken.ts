@@ -8,7 +8,7 @@ import { includeTokenField, readSessionCredentials, sessionOutput } from './sess
 
 /** Says why a refresh did not give a session: refused, no such endpoint, or no answer. */
 function refusalWords(outcome: Exchange, baseUrl: string): [string, string] {
-	if (outcome.status === 400 || outcome.status === 401 || outcome.status === 403) {
+	if (outcome.refused || outcome.status === 400) {
 		return [
 			`PortalDuct refused the refresh token (${outcome.problem}); refresh tokens work only once and expire`,
 			'Use Get Token to start a new session. The credential logs in again by itself when its own refresh token is refused.',
