@@ -8,8 +8,8 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE, type ConnectionStatus } from '../PortalDuct/api';
-import { readStatus, toItem } from './events';
+import { CREDENTIAL_TYPE, deliveryStatuses, readDelivery, type DeliveryStatus } from '../PortalDuct/api';
+import { deliveryKey, toItem } from './events';
 import { checkExists, create, recordKey, recordOf, recordsOf, remove } from './lifecycle';
 import { carryRecentEvents, firstInProcess, markSigned, seenSigned } from './recent-events';
 import { SIGNATURE_HEADER, TOKEN_PARAMETER, sameSecret, verifySignature } from './verify';
@@ -22,7 +22,7 @@ export class PortalDuctTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle:
-			'={{ $parameter["statuses"].length === 3 ? "All portal login changes" : "Portal login: " + $parameter["statuses"].join(", ") }}',
+			'={{ $parameter["statuses"].length === 4 ? "All portal login changes" : "Portal login: " + $parameter["statuses"].join(", ") }}',
 		// n8n shows one description for the node and its trigger together: it speaks for both.
 		description:
 			'Onboard customers and clients, read invoices and balances, and start workflows when a client\'s portal login changes in PortalDuct',
@@ -58,7 +58,8 @@ export class PortalDuctTrigger implements INodeType {
 				name: 'statuses',
 				type: 'multiOptions',
 				required: true,
-				default: ['pending', 'success', 'failure'],
+				// 'other' joined the default later: a workflow saved with a list of its own keeps that list.
+				default: ['pending', 'success', 'failure', 'other'],
 				options: [
 					{
 						name: 'Pending',
@@ -71,8 +72,15 @@ export class PortalDuctTrigger implements INodeType {
 						value: 'failure',
 						description: 'The portal login failed; the client must re-enter credentials (retry)',
 					},
+					{
+						name: 'Other',
+						value: 'other',
+						description:
+							'A status word with no clear meaning of pending, success or failure; the word PortalDuct sent is in the item\'s statusSent',
+					},
 				],
-				description: 'Which connection statuses start the workflow',
+				description:
+					'Which connection statuses start the workflow. PortalDuct\'s words are read in any case and spelling (e.g. Active, connected, ok: Success; error, login_failed, invalid_credentials: Failure; in_progress, queued: Pending).',
 			},
 			{
 				displayName:
@@ -101,7 +109,7 @@ export class PortalDuctTrigger implements INodeType {
 						type: 'boolean',
 						default: false,
 						description:
-							'Whether to take the PortalDuct account over when it sends its portal login changes to an address that is not this trigger: another PortalDuct Trigger workflow (in this n8n or another), another system. That address then receives nothing (a workflow there stays published but gets no events), and is not restored when this workflow is unpublished. Off: publishing is refused and the error names the address.',
+							'Whether to take the PortalDuct account over when it sends its portal login changes to an address that is not this trigger: another PortalDuct Trigger workflow (in this n8n or another), another system. That address then receives nothing (a workflow there stays published but gets no events), and is not restored when this workflow is unpublished. A test listen only borrows the account: another PortalDuct Trigger of this credential gets it back when the test ends, and an address whose signing secret cannot be known here is not taken by a test. Off: publishing is refused and the error names the address.',
 					},
 					{
 						displayName: 'Require Signatures',
@@ -154,14 +162,14 @@ export class PortalDuctTrigger implements INodeType {
 		if (!record || !sameSecret(record.token, (this.getQueryData() as IDataObject)[TOKEN_PARAMETER])) {
 			return refuse(401, 'Unknown or missing delivery token');
 		}
-		const body = this.getBodyData();
+		const body = this.getBodyData() as unknown;
+		const request = this.getRequestObject() as unknown as { rawBody?: Buffer };
+		const raw = (): Buffer | string => request.rawBody ?? JSON.stringify(body) ?? '';
 		const trigger = `${this.getWorkflow().id ?? ''}|${recordKey(this)}`;
 		const signature = this.getHeaderData()[SIGNATURE_HEADER];
 		if (record.secret) {
 			if (signature !== undefined) {
-				const request = this.getRequestObject() as unknown as { rawBody?: Buffer };
-				const raw = request.rawBody ?? JSON.stringify(body);
-				const check = verifySignature(signature, raw, record.secret, Math.floor(Date.now() / 1000));
+				const check = verifySignature(signature, raw(), record.secret, Math.floor(Date.now() / 1000));
 				if (!check.ok) return refuse(401, `Signature refused: ${check.reason}`);
 				markSigned(trigger);
 				if (!record.signed) record.signed = true; // written once, not per delivery
@@ -171,22 +179,22 @@ export class PortalDuctTrigger implements INodeType {
 			}
 		}
 
-		const status = readStatus(body);
-		if (typeof body.eventId !== 'string' || !status) {
-			return refuse(400, 'Not a PortalDuct portal login change (eventId and status are required)');
-		}
+		// Authentic from here on: whatever its content, it is answered 2xx and not lost. Fields,
+		// status words and wrappers are read in their common variants (api/deliveries.ts).
+		const delivery = readDelivery(body);
+		const key = deliveryKey(delivery, raw);
 		// Acknowledge redeliveries (PortalDuct delivers at least once) without a second execution:
 		// this process's memory first (checked and filled before anything can interleave), then the
-		// ids static data carried across restarts.
-		const fresh = firstInProcess(trigger, body.eventId);
-		if (!fresh || record.seen.includes(body.eventId)) return answer(200, { received: true, duplicate: true });
-		const wanted = this.getNodeParameter('statuses', ['pending', 'success', 'failure']) as ConnectionStatus[];
-		if (!wanted.includes(status)) {
-			return answer(200, { received: true, ignored: `status ${status} is not selected` });
+		// keys static data carried across restarts.
+		const fresh = firstInProcess(trigger, key);
+		if (!fresh || record.seen.includes(key)) return answer(200, { received: true, duplicate: true });
+		const wanted = this.getNodeParameter('statuses', [...deliveryStatuses]) as DeliveryStatus[];
+		if (!wanted.includes(delivery.status)) {
+			return answer(200, { received: true, ignored: `status ${delivery.status} is not selected` });
 		}
 		// Only events that start an execution cost a static data write; it carries every recent one.
-		carryRecentEvents(trigger, record.seen, body.eventId);
-		const item: IDataObject = toItem(body, status);
+		carryRecentEvents(trigger, record.seen, key);
+		const item: IDataObject = toItem(delivery, key, body);
 		if (this.getNodeParameter('options.includeHeaders', false) as boolean) {
 			item.headers = this.getHeaderData() as IDataObject;
 		}

@@ -1,38 +1,84 @@
 /** Turning a PortalDuct delivery into the item a workflow gets. */
+import { createHash } from 'node:crypto';
+
 import type { IDataObject } from 'n8n-workflow';
 
-import { connectionStatuses, type ConnectionStatus } from '../PortalDuct/api';
+import { deliveryField, deliveryFields, readRetryRequired, type DeliveryStatus, type ReadDelivery } from '../PortalDuct/api';
 
-export function readStatus(body: IDataObject): ConnectionStatus | undefined {
-	const status = typeof body.status === 'string' ? body.status.toLowerCase() : '';
-	return (connectionStatuses as readonly string[]).includes(status)
-		? (status as ConnectionStatus)
-		: undefined;
+/** The prefix of a delivery key made from the body, when PortalDuct sent no id. */
+export const BODY_HASH_PREFIX = 'sha256:';
+
+/**
+ * The key a delivery is deduplicated on: PortalDuct's event id (any of its names), else
+ * `sha256:<hex SHA-256 of the raw body>`; a redelivery sends the same bytes [assumed], so it gets
+ * the same key. `raw` gives the body as received (n8n's rawBody), else its JSON; called only without an id.
+ */
+export function deliveryKey(read: ReadDelivery, raw: () => Buffer | string): string {
+	return read.eventId ?? `${BODY_HASH_PREFIX}${createHash('sha256').update(raw()).digest('hex')}`;
 }
 
-export function summarize(body: IDataObject, status: ConnectionStatus): string {
-	const portal = (body.portalName as string) || 'Portal';
-	const client = (body.clientUUID as string) || 'unknown client';
+const asText = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+
+/** The first of the message names whose value is text (an `error` object is not a message). */
+function messageOf(read: ReadDelivery): string | undefined {
+	for (const name of deliveryFields.message) {
+		const text = asText(deliveryField(read, [name]));
+		if (text) return text;
+	}
+	return undefined;
+}
+
+/** One sentence for people: what changed, for which portal and client, and what to do. */
+export function summarize(
+	fields: { portalName?: unknown; clientUUID?: unknown; message?: string; statusSent?: unknown },
+	status: DeliveryStatus,
+): string {
+	const portal = asText(fields.portalName) ?? 'Portal';
+	const client = asText(fields.clientUUID) ?? 'unknown client';
 	// PortalDuct's message may itself start "Login to Ariba failed: ...": keep only the reason.
-	const reason = typeof body.message === 'string' ? body.message.replace(/^login to .*? (failed|succeeded)[:.]?\s*/i, '') : '';
+	const reason = fields.message ? fields.message.replace(/^login to .*? (failed|succeeded)[:.]?\s*/i, '') : '';
 	const message = reason ? `: ${reason}` : '';
 	if (status === 'failure') {
 		return `${portal} login failed for client ${client}${message}. Ask the client to re-enter their portal credentials.`;
 	}
 	if (status === 'success') return `${portal} login succeeded for client ${client}`;
-	return `${portal} connection of client ${client} is waiting for its first login`;
+	if (status === 'pending') return `${portal} connection of client ${client} is waiting for its first login`;
+	const word = fields.statusSent === undefined ? 'no status' : `status ${JSON.stringify(fields.statusSent)}`;
+	return `${portal} connection of client ${client}: PortalDuct sent ${word}, which this trigger does not know as pending, success or failure${message}`;
 }
 
-/** The delivery's fields, with what a next step needs most first (tables show them first). */
-export function toItem(body: IDataObject, status: ConnectionStatus): IDataObject {
-	const item: IDataObject = {
-		status,
-		portalName: body.portalName,
-		clientUUID: body.clientUUID,
-		retryRequired: typeof body.retryRequired === 'boolean' ? body.retryRequired : status === 'failure',
-		summary: summarize(body, status),
-		message: body.message,
+/**
+ * The item of a delivery: `status` (pending / success / failure / other), `portalName`,
+ * `clientUUID`, `retryRequired` (as sent, else true for failure), `summary`, `message`,
+ * `statusSent` (the word PortalDuct sent), `eventId` (`key`: PortalDuct's id or the body's hash),
+ * `connection_uuid`, `customerUUID`, `occurredAt`, each read from whichever variant came
+ * (`deliveryFields`), then every field PortalDuct sent, as sent (a wrapper object under its own
+ * name). What a next step needs comes first: n8n's table view shows it without scrolling. A body
+ * that is not a JSON object comes as `body`.
+ */
+export function toItem(read: ReadDelivery, key: string, parsed: unknown): IDataObject {
+	const field = (names: readonly string[]) => deliveryField(read, names);
+	const message = messageOf(read);
+	const canonical: IDataObject = {
+		status: read.status,
+		portalName: field(deliveryFields.portalName),
+		clientUUID: field(deliveryFields.clientUUID),
+		retryRequired: readRetryRequired(read) ?? read.status === 'failure',
+		summary: '',
+		message,
+		statusSent: read.statusSent,
+		eventId: key,
+		connection_uuid: field(deliveryFields.connection_uuid),
+		customerUUID: field(deliveryFields.customerUUID),
+		occurredAt: field(deliveryFields.occurredAt),
 	};
-	for (const [key, value] of Object.entries(body)) if (!(key in item)) item[key] = value;
+	canonical.summary = summarize({ ...canonical, message }, read.status);
+	const item: IDataObject = {};
+	for (const [name, value] of Object.entries(canonical)) if (value !== undefined) item[name] = value;
+	if (!read.body) {
+		item.body = parsed as IDataObject;
+		return item;
+	}
+	for (const [name, value] of Object.entries(read.body)) if (!(name in item)) item[name] = value;
 	return item;
 }

@@ -15,8 +15,18 @@
  */
 import { NodeOperationError, type IDataObject, type IHookFunctions, type IWebhookFunctions } from 'n8n-workflow';
 
-import { addressToShow, getRegistration, register, removeRegistration, type Registration } from '../PortalDuct/transport/registration';
+import { paths } from '../PortalDuct/api';
+import {
+	addressToShow,
+	lookUpRegistration,
+	notServedWords,
+	register,
+	removeRegistration,
+	type Registration,
+	type RegistrationLookup,
+} from '../PortalDuct/transport/registration';
 import { credentialFor, startRun } from '../PortalDuct/transport/run';
+import { forgetPublished, publishedOf, rememberPublished } from './published-registrations';
 import { unreachableReason } from './reachability';
 import {
 	deriveSecret,
@@ -81,11 +91,52 @@ export function recordOf(ctx: TriggerContext, store: Store): RegistrationRecord 
 	return store[recordKey(ctx, store)];
 }
 
+/** This node across modes and processes: `<workflow id>|<webhookId>`, for published-registrations.ts. */
+function nodeKey(ctx: TriggerContext): string {
+	const node = ctx.getNode();
+	return `${ctx.getWorkflow().id ?? ''}|${node.webhookId ?? node.id}`;
+}
+
+const isProductionKey = (key: string) => key.endsWith('|production');
+
+/** n8n's log line prefix: which trigger says it. */
+function who(ctx: IHookFunctions): string {
+	return `PortalDuct Trigger "${ctx.getNode().name}" (workflow ${ctx.getWorkflow().id ?? 'unsaved'})`;
+}
+
+/**
+ * True when PortalDuct's registration is exactly what this node recorded. When PortalDuct does not
+ * serve GET of the registration (405, 501), what this node recorded decides, and n8n's log says
+ * that it could not be checked.
+ */
 export async function checkExists(this: IHookFunctions): Promise<boolean> {
-	const record = recordOf(this, recordsOf(this.getWorkflowStaticData('node')));
+	const store = recordsOf(this.getWorkflowStaticData('node'));
+	const key = recordKey(this, store);
+	const record = store[key];
 	if (!record) return false;
-	const current = await getRegistration(startRun(this));
-	return current?.url === record.registeredUrl;
+	const lookup = await lookUpRegistration(startRun(this));
+	const exists =
+		lookup.kind === 'notServed' || (lookup.kind === 'found' && lookup.registration.url === record.registeredUrl);
+	if (lookup.kind === 'notServed') {
+		this.logger.warn(
+			`${who(this)}: ${notServedWords('GET', lookup)}. Whether PortalDuct still sends to this trigger cannot be checked: going by what the trigger registered.`,
+		);
+	}
+	if (exists && isProductionKey(key)) rememberPublished(nodeKey(this), { url: record.registeredUrl, secret: record.secret });
+	return exists;
+}
+
+/**
+ * The registration at `url` with the secret to put it back with, when this credential can know
+ * that secret (a PortalDuct Trigger's URL whose `signing` fingerprint matches what `deriveSecret`
+ * gives for the credential's Password and the URL's token, or `signing=off`); else undefined.
+ */
+function restorable(url: string, password: string): { url: string; secret: string } | undefined {
+	const { token, signing } = readRegisteredUrl(url);
+	if (!token || !signing) return undefined;
+	if (!signing.secretFingerprint) return { url, secret: '' };
+	const secret = deriveSecret(password, token);
+	return signing.secretFingerprint === secretFingerprint(secret) ? { url, secret } : undefined;
 }
 
 /**
@@ -94,10 +145,8 @@ export async function checkExists(this: IHookFunctions): Promise<boolean> {
  * gives), since putting it back without its secret would make production refuse every delivery.
  */
 function productionToRestore(ctx: IHookFunctions, url: string, password: string): { url: string; secret: string } {
-	const { token, signing } = readRegisteredUrl(url);
-	if (token && signing && !signing.secretFingerprint) return { url, secret: '' };
-	const secret = token ? deriveSecret(password, token) : '';
-	if (token && signing?.secretFingerprint === secretFingerprint(secret)) return { url, secret };
+	const found = restorable(url, password);
+	if (found) return found;
 	throw new NodeOperationError(
 		ctx.getNode(),
 		'This workflow\'s published trigger holds the PortalDuct registration, and a test listen could not put it back as it is',
@@ -131,8 +180,10 @@ function refuseForeign(ctx: IHookFunctions, current: Registration, webhookUrl: s
 
 /**
  * What becomes of the registration PortalDuct holds when this node registers: returns what a test
- * listen must put back afterwards (this node's production registration), else undefined; throws
- * when it is not this node's own and Replace Existing Registration is off.
+ * listen must put back afterwards (this node's production registration, or with Replace Existing
+ * Registration another trigger's that this credential can restore with its secret), else
+ * undefined; throws when it is not this node's own and Replace Existing Registration is off, or
+ * when a test listen could not put it back as it is.
  */
 function judgeCurrent(
 	ctx: IHookFunctions,
@@ -146,8 +197,48 @@ function judgeCurrent(
 		// leftover test listen has nothing to restore.
 		return ctx.getMode() === 'manual' ? productionToRestore(ctx, current.url, password) : undefined;
 	}
-	if (ctx.getNodeParameter('options.replaceExistingRegistration', false) as boolean) return undefined;
-	return refuseForeign(ctx, current, webhookUrl);
+	if (!(ctx.getNodeParameter('options.replaceExistingRegistration', false) as boolean)) {
+		return refuseForeign(ctx, current, webhookUrl);
+	}
+	if (ctx.getMode() !== 'manual') return undefined;
+	// A test listen takes the account only for its duration: the address it takes it from (another
+	// workflow's published trigger) gets it back when the listen ends, with its secret.
+	const found = restorable(current.url, password);
+	if (found) return found;
+	throw new NodeOperationError(
+		ctx.getNode(),
+		`A test listen cannot take the PortalDuct account from ${addressToShow(current.url)}: it could not put that registration back as it is when the test ends`,
+		{
+			description:
+				'That address is not a PortalDuct Trigger using this credential as it is now, so its signing secret is not known here. Publish this workflow instead (Replace Existing Registration takes the account for good), or unpublish what uses that address while you test.',
+		},
+	);
+}
+
+/**
+ * What a registration must put back afterwards when PortalDuct did not say what it holds: GET
+ * answered 404 (none, by the contract; or GET is not served) or is not served (405, 501). Only a
+ * test listen puts anything back: this node's production registration, as this n8n process made
+ * or confirmed it (published-registrations.ts). n8n's log says what could not be checked.
+ */
+function unseenToRestore(
+	ctx: IHookFunctions,
+	lookup: Exclude<RegistrationLookup, { kind: 'found' }>,
+	key: string,
+): { url: string; secret: string } | undefined {
+	const published = ctx.getMode() === 'manual' ? publishedOf(nodeKey(ctx)) : undefined;
+	if (lookup.kind === 'none') return published;
+	const unchecked = `${who(ctx)}: ${notServedWords('GET', lookup)}. Whether another address holds the account cannot be checked: registering this trigger replaces whatever PortalDuct had`;
+	if (isProductionKey(key)) {
+		ctx.logger.warn(`${unchecked}.`);
+	} else if (published) {
+		ctx.logger.warn(`${unchecked}; this workflow's published trigger (${addressToShow(published.url)}) gets it back when the test ends.`);
+	} else {
+		ctx.logger.warn(
+			`${unchecked}. This n8n process has no published registration of this workflow to put back when the test ends: if the workflow is published (by another n8n main), publish it again after the test.`,
+		);
+	}
+	return published;
 }
 
 export async function create(this: IHookFunctions): Promise<boolean> {
@@ -171,13 +262,16 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 		);
 	}
 	const password = String(credential.decrypted.data?.password ?? '');
-	const displaced = judgeCurrent(this, await getRegistration(run), webhookUrl, password);
+	const lookup = await lookUpRegistration(run);
+	const displaced =
+		lookup.kind === 'found' ? judgeCurrent(this, lookup.registration, webhookUrl, password) : unseenToRestore(this, lookup, key);
 
 	// Healing keeps the token, so deliveries already on their way still get through.
 	const token = previous?.token ?? newSecret();
 	const secret = sign ? deriveSecret(password, token) : '';
 	const registeredUrl = withToken(webhookUrl, token, secret);
 	const registration = await register(run, registeredUrl, secret || undefined);
+	if (isProductionKey(key)) rememberPublished(nodeKey(this), { url: registeredUrl, secret });
 	store[key] = {
 		token,
 		secret,
@@ -191,18 +285,45 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 	return true;
 }
 
+/**
+ * Removes what this node registered, or puts back what its test listen displaced. Someone else's
+ * registration is left alone. When PortalDuct does not serve GET (405, 501; or a 404 while this
+ * node has a record), the record decides; when it does not serve DELETE, the registration stays
+ * with PortalDuct, which may keep sending to this URL (refused there: 401, unknown token, or 404
+ * from n8n), and n8n's log says so. Completes either way.
+ */
 export async function remove(this: IHookFunctions): Promise<boolean> {
 	const webhookUrl = this.getNodeWebhookUrl('default') as string;
 	const store = recordsOf(this.getWorkflowStaticData('node'));
 	const key = recordKey(this, store);
-	const restore = store[key]?.displaced;
+	const record = store[key];
+	const restore = record?.displaced;
 	const run = startRun(this);
-	const current = await getRegistration(run);
-	if (current !== undefined && pointsAt(current.url, webhookUrl)) {
-		if (restore && !pointsAt(restore.url, webhookUrl)) await register(run, restore.url, restore.secret || undefined);
-		else await removeRegistration(run);
+	const lookup = await lookUpRegistration(run);
+	// Ours when PortalDuct says it points here; when it cannot say, ours if we recorded registering.
+	const ours = lookup.kind === 'found' ? pointsAt(lookup.registration.url, webhookUrl) : record !== undefined;
+	if (lookup.kind === 'notServed' && record) {
+		this.logger.warn(`${who(this)}: ${notServedWords('GET', lookup)}. Going by what the trigger registered.`);
+	}
+	if (ours) {
+		if (restore && !pointsAt(restore.url, webhookUrl)) {
+			await register(run, restore.url, restore.secret || undefined);
+		} else {
+			const removal = await removeRegistration(run);
+			const address = addressToShow(record?.registeredUrl ?? webhookUrl);
+			if (removal.kind === 'notServed') {
+				this.logger.warn(
+					`${who(this)}: ${notServedWords('DELETE', removal)}. The registration could not be removed: PortalDuct may keep sending portal login changes to ${address}, which refuses them (401, unknown token; or 404 from n8n) until another registration replaces it.`,
+				);
+			} else if (removal.kind === 'none' && lookup.kind !== 'found') {
+				this.logger.warn(
+					`${who(this)}: PortalDuct answered 404 to GET and to DELETE ${paths.portalLoginChanges}: either nothing is registered any more, or this PortalDuct serves neither. In that case it may keep sending portal login changes to ${address}, which refuses them (401, unknown token; or 404 from n8n) until another registration replaces it.`,
+				);
+			}
+		}
 	}
 	// Someone else's registration is left alone: it replaced ours, it is not ours to remove.
 	delete store[key];
+	if (isProductionKey(key)) forgetPublished(nodeKey(this));
 	return true;
 }

@@ -168,6 +168,10 @@ test('canvas subtitles read as the action, through n8n\'s expression engine', as
 	};
 	expect(subtitleOf('n8n-nodes-portalduct.portalDuct', { resource: 'client', operation: 'getBalance' })).toBe('Get Balance: Client');
 	expect(subtitleOf('n8n-nodes-portalduct.portalDuct', { resource: 'invoice', operation: 'getMany' })).toBe('Get Many: Invoice');
-	expect(subtitleOf('n8n-nodes-portalduct.portalDuctTrigger', { statuses: ['pending', 'success', 'failure'] })).toBe('All portal login changes');
+	expect(subtitleOf('n8n-nodes-portalduct.portalDuctTrigger', { statuses: ['pending', 'success', 'failure', 'other'] })).toBe('All portal login changes');
+	// A workflow saved before Other existed, with the three: Other is not selected, and it says so.
+	expect(subtitleOf('n8n-nodes-portalduct.portalDuctTrigger', { statuses: ['pending', 'success', 'failure'] })).toBe(
+		'Portal login: pending, success, failure',
+	);
 	expect(subtitleOf('n8n-nodes-portalduct.portalDuctTrigger', { statuses: ['failure'] })).toBe('Portal login: failure');
 });

@@ -175,6 +175,42 @@ describe('activation asks before it takes over', () => {
 	});
 });
 
+describe('a test listen with Replace Existing Registration borrows the account, and gives it back', () => {
+	test('a second workflow\'s test listen takes the account from the first (published) one, which gets it back as it was when the listen ends', async () => {
+		const first = triggerWorkflow();
+		const { production, before } = await publishedWithOneRun(first);
+		const second = triggerWorkflow({ replaceExistingRegistration: true });
+		const editor = await serve(second, 'manual');
+		expect(await editor.hooks().activate()).toBe(true);
+		expect(held().url?.startsWith(`${editor.webhookUrl}?`)).toBe(true);
+		expect((await deliver(event('success'))).status).toBe(200);
+		await editor.waitForExecutions(1);
+		await editor.hooks().delete(); // the listen ends
+		await productionAsBefore(production, before);
+	});
+
+	test('the same, stopped before any event', async () => {
+		const { production, before } = await publishedWithOneRun(triggerWorkflow());
+		const editor = w.harness.hooks(triggerWorkflow({ replaceExistingRegistration: true }), 'PortalDuct Trigger', 'manual');
+		await editor.activate();
+		await editor.delete();
+		await productionAsBefore(production, before);
+	});
+
+	test('an address whose secret cannot be known here (another system) is not taken by a test listen; publishing still can', async () => {
+		await w.act({ resource: 'webhook', operation: 'register', url: 'http://127.0.0.1:9/crm/hooks', secret: 'crm-secret' });
+		const workflow = triggerWorkflow({ replaceExistingRegistration: true });
+		const editor = w.harness.hooks(workflow, 'PortalDuct Trigger', 'manual');
+		await expect(editor.activate()).rejects.toThrow(
+			'A test listen cannot take the PortalDuct account from http://127.0.0.1:9/crm/hooks: it could not put that registration back as it is when the test ends',
+		);
+		expect(held()).toEqual({ url: 'http://127.0.0.1:9/crm/hooks', secret: 'crm-secret' });
+		const production = await serve(workflow);
+		expect(await production.hooks().activate()).toBe(true);
+		expect(held().url?.startsWith(`${production.webhookUrl}?token=`)).toBe(true);
+	});
+});
+
 describe('a restart forgets nothing the trigger saw', () => {
 	/** A new n8n process: fresh modules (the trigger's process memory empty), the stored static data, the same port. */
 	async function restart(workflow: WorkflowJson, before: WebhookServer): Promise<{ harness: Harness; server: WebhookServer }> {

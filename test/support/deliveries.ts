@@ -36,15 +36,27 @@ export const portalLoginChange = (status = 'failure', message = 'test delivery')
 export async function deliverTo(
 	sandbox: Sandbox,
 	body: IDataObject,
-	{ signed = true, url }: { signed?: boolean; url?: string } = {},
+	options: { signed?: boolean; url?: string } = {},
+): Promise<{ status: number; body: IDataObject }> {
+	return await deliverRawTo(sandbox, JSON.stringify(body), options);
+}
+
+/**
+ * POSTs `raw` as it is (any text: an array, nothing, not JSON at all) with `contentType`, signed
+ * like `deliverTo`. Resolves the answer's status and parsed body.
+ */
+export async function deliverRawTo(
+	sandbox: Sandbox,
+	raw: string,
+	{ signed = true, url, contentType = 'application/json' }: { signed?: boolean; url?: string; contentType?: string } = {},
 ): Promise<{ status: number; body: IDataObject }> {
 	const registration = sandbox.state.registration!;
-	const raw = JSON.stringify(body);
-	const headers: Record<string, string> = { 'content-type': 'application/json' };
+	const headers: Record<string, string> = { 'content-type': contentType };
 	if (signed && registration.secret) {
 		const t = Math.floor(Date.now() / 1000);
 		headers['x-portalduct-signature'] = `t=${t},v1=${createHmac('sha256', registration.secret).update(`${t}.${raw}`).digest('hex')}`;
 	}
-	const answer = await axios.post(url ?? registration.url, raw, { headers, validateStatus: () => true });
+	// transformRequest as is: axios would otherwise rewrite a body that is not JSON (an empty one to "").
+	const answer = await axios.post(url ?? registration.url, raw, { headers, validateStatus: () => true, transformRequest: [(data: unknown) => data] });
 	return { status: answer.status, body: answer.data as IDataObject };
 }

@@ -7,3 +7,4 @@ export * from './paths';
 export * from './answers';
 export * from './pages';
 export * from './deliveries';
+export * from './registrations';

@@ -5,6 +5,7 @@
 import { createHmac } from 'node:crypto';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { restyle } from './dialects';
 import { notFound } from './errors';
 import { isLoopbackHost } from './registration';
 import { nowIso } from './state';
@@ -15,6 +16,7 @@ import type {
 	DeliveryRecord,
 	PortalLoginChangeEvent,
 	Registration,
+	SandboxSettings,
 	SandboxState,
 } from './types';
 
@@ -25,6 +27,24 @@ export const SIGNATURE_HEADER = 'X-PortalDuct-Signature';
 export function signatureHeader(secret: string, body: string, unixSeconds: number): string {
 	const v1 = createHmac('sha256', secret).update(`${unixSeconds}.${body}`).digest('hex');
 	return `t=${unixSeconds},v1=${v1}`;
+}
+
+/**
+ * The JSON body of a delivery as the dialect settings write it (dialects.ts): the contract's by
+ * default; else the status word of `deliveryStatusWords`, the id as `eventId`, `id` or absent
+ * (`deliveryEventId`), field names in `fieldStyle`, and everything but the id and `event` under one
+ * wrapper object (`deliveryWrapper`), as envelopes of other webhook APIs do.
+ */
+export function deliveryBody(event: PortalLoginChangeEvent, settings: SandboxSettings): Record<string, unknown> {
+	const { eventId, event: name, ...fields } = event;
+	const id: Record<string, unknown> =
+		settings.deliveryEventId === 'eventId' ? { eventId } : settings.deliveryEventId === 'id' ? { id: eventId } : {};
+	const rest = { ...fields, status: settings.deliveryStatusWords[event.status] ?? event.status };
+	const body =
+		settings.deliveryWrapper === 'none'
+			? { ...id, event: name, ...rest }
+			: { ...id, event: name, [settings.deliveryWrapper]: rest };
+	return restyle(body, settings.fieldStyle) as Record<string, unknown>;
 }
 
 const SETTLED = new Set(['delivered', 'failed', 'no-registration']);
@@ -58,7 +78,8 @@ export class DeliveryQueue {
 			payload,
 		};
 		// The body is serialised once: a retry or a redelivery sends these exact bytes again.
-		this.bodies.set(payload.eventId, JSON.stringify(payload));
+		// Written in the dialect of the moment it is emitted (deliveryBody).
+		this.bodies.set(payload.eventId, JSON.stringify(deliveryBody(payload, this.state.settings)));
 		this.state.events.push(record);
 		this.enqueue(record);
 		return record;

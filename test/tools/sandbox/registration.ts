@@ -1,7 +1,9 @@
 /** The account's one webhook registration for portal login changes (register replaces). */
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
-import { badRequest, notFound } from './errors';
+import { restyle } from './dialects';
+import { SandboxError, badRequest, notFound } from './errors';
+import { json, type Reply, type RequestContext } from './http-util';
 import { nowIso } from './state';
 import type { Registration, RegistrationView, SandboxState } from './types';
 
@@ -67,6 +69,30 @@ export function unregister(state: SandboxState): void {
 
 export function publicRegistration(registration: Registration): { webhookId: string; url: string } {
 	return { webhookId: registration.webhookId, url: registration.url };
+}
+
+/** A registration as POST and GET answer it, its field names in the `fieldStyle` setting. */
+export function registrationAnswer(state: SandboxState, registration: Registration): unknown {
+	return restyle(publicRegistration(registration), state.settings.fieldStyle);
+}
+
+/**
+ * The answer of a PortalDuct that serves only POST of the registration (setting
+ * `registrationGetDelete`), or undefined when GET and DELETE are served: 404 as an unknown route,
+ * 405 with `Allow: POST`, or 501. Nothing changes.
+ */
+export function unservedRegistrationMethod(state: SandboxState, ctx: RequestContext): Reply | undefined {
+	const status = state.settings.registrationGetDelete;
+	if (status === 0) return undefined;
+	if (status === 405) {
+		return json(
+			405,
+			{ error: 'method_not_allowed', message: `${ctx.method} is not allowed on ${ctx.path}; use POST` },
+			{ Allow: 'POST' },
+		);
+	}
+	if (status === 501) throw new SandboxError(501, 'not_implemented', `${ctx.method} ${ctx.path} is not implemented`);
+	throw new SandboxError(404, 'not_found', `No route ${ctx.method} ${ctx.path}`);
 }
 
 export function registrationView(state: SandboxState): RegistrationView | null {

@@ -3,7 +3,7 @@ import type { SandboxCore } from './core';
 import { SandboxError, badRequest, conflict, notFound } from './errors';
 import { Route, RequestContext, json, noContent } from './http-util';
 import { clientBalance, invoicesResponse } from './invoices';
-import { publicRegistration, register, unregister } from './registration';
+import { register, registrationAnswer, unregister, unservedRegistrationMethod } from './registration';
 import { nowIso } from './state';
 import { issueTokens, refreshTokens, tokenResponse } from './tokens';
 import type { Client, Customer } from './types';
@@ -108,22 +108,26 @@ export function v1Routes(core: SandboxCore): Route[] {
 			method: 'POST',
 			pattern: webhookPath,
 			auth: true,
-			handler: (ctx) => json(201, publicRegistration(register(state, requireObjectBody(ctx.json())))),
+			handler: (ctx) => json(201, registrationAnswer(state, register(state, requireObjectBody(ctx.json())))),
 		},
 		{
 			method: 'GET',
 			pattern: webhookPath,
 			auth: true,
-			handler: () => {
+			handler: (ctx) => {
+				const unserved = unservedRegistrationMethod(state, ctx);
+				if (unserved) return unserved;
 				if (!state.registration) throw notFound('No webhook is registered for portal login changes');
-				return json(200, publicRegistration(state.registration));
+				return json(200, registrationAnswer(state, state.registration));
 			},
 		},
 		{
 			method: 'DELETE',
 			pattern: webhookPath,
 			auth: true,
-			handler: () => {
+			handler: (ctx) => {
+				const unserved = unservedRegistrationMethod(state, ctx);
+				if (unserved) return unserved;
 				unregister(state);
 				return noContent();
 			},

@@ -1,4 +1,6 @@
-import { addressToShow, getRegistration } from '../../transport/registration';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { addressToShow, lookUpRegistration, notServedWords } from '../../transport/registration';
 import { defineAction } from '../types';
 
 export const getWebhook = defineAction({
@@ -14,8 +16,16 @@ export const getWebhook = defineAction({
 		return {};
 	},
 	async execute(_input, itemIndex, run) {
-		const registration = await getRegistration(run, itemIndex);
-		if (!registration) return { registered: false };
+		const lookup = await lookUpRegistration(run, itemIndex);
+		if (lookup.kind === 'notServed') {
+			throw new NodeOperationError(this.getNode(), `${notServedWords('GET', lookup)}, so Webhook > Get cannot tell where it sends portal login changes`, {
+				itemIndex,
+				description:
+					'Register (POST) still works and replaces the URL. To know where PortalDuct sends its portal login changes, keep track of what you register, or ask PortalDuct.',
+			});
+		}
+		if (lookup.kind === 'none') return { registered: false };
+		const { registration } = lookup;
 		// A PortalDuct Trigger's URL carries its delivery token, another system's may carry its key:
 		// credentials, not for execution data. The trigger's `signing` marker is a fingerprint: shown.
 		return { registered: true, ...registration, url: addressToShow(registration.url, ['signing']) };

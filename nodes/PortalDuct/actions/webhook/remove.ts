@@ -1,4 +1,6 @@
-import { removeRegistration } from '../../transport/registration';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { notServedWords, removeRegistration } from '../../transport/registration';
 import { defineAction } from '../types';
 
 export const removeWebhook = defineAction({
@@ -16,7 +18,15 @@ export const removeWebhook = defineAction({
 		return {};
 	},
 	async execute(_input, itemIndex, run) {
-		const removed = await removeRegistration(run, itemIndex);
+		const removal = await removeRegistration(run, itemIndex);
+		if (removal.kind === 'notServed') {
+			throw new NodeOperationError(this.getNode(), `${notServedWords('DELETE', removal)}, so Webhook > Remove cannot stop its portal login changes`, {
+				itemIndex,
+				description:
+					'PortalDuct keeps sending them to the registered URL. Register (POST) another URL to replace it, e.g. one that answers 2xx and does nothing, or ask PortalDuct to remove it.',
+			});
+		}
+		const removed = removal.kind === 'removed';
 		return { removed, ...(removed ? {} : { reason: 'No webhook was registered' }) };
 	},
 });
