@@ -7,6 +7,7 @@ import * as http from 'node:http';
 import { collectorRoutes } from './collector';
 import type { SandboxCore } from './core';
 import { SandboxError, badRequest } from './errors';
+import { inErrorShape } from './error-shapes';
 import { faultReply, takeFault } from './faults';
 import {
 	Reply,
@@ -163,8 +164,9 @@ export function createHttpServer(core: SandboxCore, control: SandboxControl): ht
 		if (entry.token === 'unknown' || entry.refreshToken === 'unknown') counters.foreignTokens++;
 		const refused = admit(state);
 		if (refused) {
-			record(entry, refused.status);
-			return sendReply(res, refused);
+			const sent = inErrorShape(state.settings, refused);
+			record(entry, sent.status);
+			return sendReply(res, sent);
 		}
 		try {
 			await serve({ req, res, method, url, match, body, entry });
@@ -198,9 +200,11 @@ export function createHttpServer(core: SandboxCore, control: SandboxControl): ht
 			req.socket.destroy();
 			return;
 		}
+		// A refusal counts as one whatever shape and HTTP code it goes out with (errorsInHttp200).
 		if (entry && reply.status === 401) state.counters.unauthorized++;
-		record(entry, reply.status, fault?.kind);
-		sendReply(res, reply);
+		const sent = entry ? inErrorShape(state.settings, reply) : reply;
+		record(entry, sent.status, fault?.kind);
+		sendReply(res, sent);
 	}
 
 	const server = http.createServer((req, res) => {

@@ -1,5 +1,5 @@
 /** Access and refresh tokens: issue, check, single-use refresh, revoke. */
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { SandboxError } from './errors';
 import type { SandboxState } from './types';
 
@@ -11,10 +11,34 @@ export interface IssuedTokens {
 
 const newToken = (prefix: string) => `${prefix}_${randomBytes(24).toString('hex')}`;
 
+/** Each sandbox's key for signing its JWTs (random, per sandbox, never shown). */
+const jwtKeys = new WeakMap<SandboxState, Buffer>();
+const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/**
+ * An access token as a JWT (tokenFormat 'jwt'): HS256, `sub` the account's email, `iat` and `exp`
+ * in whole seconds, `exp` the expiry the lifetime setting gives at issue (rounded down, so never
+ * later than the sandbox's own check), `jti` random. The sandbox still checks it by its store, like
+ * an opaque token (a lifetime changed later moves the real expiry, not the `exp` written in it).
+ */
+export function newJwt(state: SandboxState, issuedAt: number): string {
+	let key = jwtKeys.get(state);
+	if (!key) jwtKeys.set(state, (key = randomBytes(32)));
+	const header = base64url({ alg: 'HS256', typ: 'JWT' });
+	const payload = base64url({
+		sub: state.account.email,
+		iat: Math.floor(issuedAt / 1000),
+		exp: Math.floor((issuedAt + state.settings.tokenLifetimeSeconds * 1000) / 1000),
+		jti: randomBytes(12).toString('hex'),
+	});
+	const signature = createHmac('sha256', key).update(`${header}.${payload}`).digest('base64url');
+	return `${header}.${payload}.${signature}`;
+}
+
 /** A new session (login or refresh). With singleSession it ends every access token issued before. */
 export function issueTokens(state: SandboxState): IssuedTokens {
 	const now = Date.now();
-	const token = newToken('pdat');
+	const token = state.settings.tokenFormat === 'jwt' ? newJwt(state, now) : newToken('pdat');
 	const refreshToken = newToken('pdrt');
 	// Older refresh tokens stay usable: the displaced session can refresh back in, as on such APIs.
 	if (state.settings.singleSession) state.tokens.access.clear();
@@ -25,18 +49,22 @@ export function issueTokens(state: SandboxState): IssuedTokens {
 	return { token, refreshToken, expiresIn: state.settings.tokenLifetimeSeconds };
 }
 
-/** The login/refresh body in the shape chosen by tokenResponseStyle (the API notes list the variants). */
+/**
+ * The login/refresh body in the shape chosen by tokenResponseStyle (the API notes list the
+ * variants); without `expiresIn` when tokenLifetimeInAnswer is off.
+ */
 export function tokenResponse(state: SandboxState, issued: IssuedTokens): Record<string, unknown> {
-	const { token, refreshToken, expiresIn } = issued;
+	const { token, refreshToken } = issued;
+	const lifetime = state.settings.tokenLifetimeInAnswer ? { expiresIn: issued.expiresIn } : {};
 	switch (state.settings.tokenResponseStyle) {
 		case 'accessToken':
-			return { accessToken: token, refreshToken, expiresIn };
+			return { accessToken: token, refreshToken, ...lifetime };
 		case 'access_token':
-			return { access_token: token, refresh_token: refreshToken, expiresIn };
+			return { access_token: token, refresh_token: refreshToken, ...lifetime };
 		case 'data':
-			return { data: { token, refreshToken, expiresIn } };
+			return { data: { token, refreshToken, ...lifetime } };
 		default:
-			return { token, refreshToken, expiresIn };
+			return { token, refreshToken, ...lifetime };
 	}
 }
 

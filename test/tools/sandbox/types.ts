@@ -230,7 +230,7 @@ export interface SandboxStats {
 	requestsTotal: number;
 	/** Keyed by "<METHOD> <route pattern>", e.g. "GET /v1/getClientInvoices/:connection_uuid". */
 	requests: Record<string, number>;
-	/** 401 responses sent on /v1. */
+	/** 401 answers sent on /v1 (refused tokens and logins; with errorsInHttp200 they go out as HTTP 200). */
 	unauthorized: number;
 	/** /v1 requests whose Bearer token or refresh token this sandbox never issued. */
 	foreignTokens: number;
