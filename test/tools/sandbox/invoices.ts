@@ -1,5 +1,6 @@
 /** Invoices: deterministic bulk seeding, paging, and the client balance computed from them. */
 import { createHash } from 'node:crypto';
+import { restyle } from './dialects';
 import { badRequest, notFound } from './errors';
 import type { Invoice, InvoiceStatus, SandboxState, SeedInvoicesInput } from './types';
 
@@ -82,30 +83,66 @@ function parsePositiveInt(raw: string | null, field: string, fallback: number, m
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 25;
 
+/** Cursors of the continuation dialects: opaque, and with characters a URL query must escape (+ / =). */
+const CURSOR_PREFIX = Buffer.from([0xfb, 0xff]);
+const cursorFor = (offset: number) => Buffer.concat([CURSOR_PREFIX, Buffer.from(`offset:${offset}`)]).toString('base64');
+function offsetOf(cursor: string | null): number {
+	if (cursor === null) return 0;
+	const raw = Buffer.from(cursor, 'base64');
+	const match = /^offset:(\d+)$/.exec(raw.subarray(CURSOR_PREFIX.length).toString());
+	if (!raw.subarray(0, CURSOR_PREFIX.length).equals(CURSOR_PREFIX) || !match || cursorFor(Number(match[1])) !== cursor) {
+		throw badRequest(`'cursor' is not one this server handed out, got ${JSON.stringify(cursor)}`);
+	}
+	return Number(match[1]);
+}
+
 /**
  * GET /v1/getClientInvoices/:connection_uuid. A pageSize above the contract's maximum (100) is a 400;
  * up to it, the server serves at most invoicesMaxPageSize and reports the size it used, as a real
  * server that caps does. invoicesIgnorePage, invoicesReportPageSize and invoicesReportTotal make
- * the paging lie in the ways a client must cope with.
+ * the paging lie in the ways a client must cope with. invoicesContinuation 'next' (a relative link),
+ * 'links.next' (an absolute link on `origin`) and 'cursor' (`nextCursor`, sent back as `cursor`)
+ * ignore `page`: only the continuation reaches later pages; 'nextPage' and 'hasMore' keep page
+ * numbers and report neither page size nor total (the continuation is their only word on what is
+ * left). Every answer is written in the fieldStyle (snake_case: `total_count`, `page_size`, ...).
  */
-export function invoicesResponse(state: SandboxState, connectionUuid: string, query: URLSearchParams): unknown {
+export function invoicesResponse(state: SandboxState, connectionUuid: string, query: URLSearchParams, origin = ''): unknown {
 	const settings = state.settings;
 	const paged = settings.invoicesResponseStyle === 'paged';
+	const continuation = paged ? settings.invoicesContinuation : 'none';
+	const byCursor = continuation === 'next' || continuation === 'links.next' || continuation === 'cursor';
 	// A non-paging API ignores page parameters it does not know, so they are only checked when paged;
 	// likewise a server that ignores `page` does not check it.
-	const page = paged && !settings.invoicesIgnorePage ? parsePositiveInt(query.get('page'), 'page', 1) : 1;
+	const page = paged && !settings.invoicesIgnorePage && !byCursor ? parsePositiveInt(query.get('page'), 'page', 1) : 1;
 	const asked = paged ? parsePositiveInt(query.get('pageSize'), 'pageSize', DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE) : 0;
+	const offset = byCursor ? offsetOf(query.get('cursor')) : 0;
 	if (!state.connections.has(connectionUuid)) throw notFound(`Connection ${connectionUuid} not found`);
 	const all = state.invoices.get(connectionUuid) ?? [];
+	const styled = (body: unknown) => restyle(body, settings.fieldStyle);
 	// The 'array' style returns everything on every call (page=2 included), like a real non-paging API.
-	if (!paged) return all.map(copyInvoice);
+	if (!paged) return styled(all.map(copyInvoice));
 	const pageSize = Math.min(asked, settings.invoicesMaxPageSize);
-	const from = (page - 1) * pageSize;
-	const body: Record<string, unknown> = { data: all.slice(from, from + pageSize).map(copyInvoice), page };
-	if (settings.invoicesReportPageSize) body.pageSize = pageSize;
+	const from = byCursor ? offset : (page - 1) * pageSize;
+	const body: Record<string, unknown> = { data: all.slice(from, from + pageSize).map(copyInvoice) };
+	const more = from + pageSize < all.length;
+	if (byCursor) {
+		const cursor = more ? cursorFor(from + pageSize) : null;
+		const link = cursor && `/v1/getClientInvoices/${connectionUuid}?cursor=${encodeURIComponent(cursor)}&pageSize=${pageSize}`;
+		if (continuation === 'next') body.next = link;
+		else if (continuation === 'links.next') body.links = { next: link && `${origin}${link}` };
+		else body.nextCursor = cursor;
+	} else {
+		body.page = page;
+		if (continuation === 'nextPage') body.nextPage = more ? page + 1 : null;
+		if (continuation === 'hasMore') body.hasMore = more;
+	}
+	const numbersOnly = continuation === 'none';
+	if (settings.invoicesReportPageSize && (numbersOnly || byCursor)) body.pageSize = pageSize;
 	// A server that ignores `page` has no notion of pages to count, so it reports no total either.
-	if (settings.invoicesReportTotal && !settings.invoicesIgnorePage) body.total = all.length;
-	return body;
+	if (settings.invoicesReportTotal && !settings.invoicesIgnorePage && (numbersOnly || byCursor)) {
+		body[settings.fieldStyle === 'snake_case' ? 'totalCount' : 'total'] = all.length;
+	}
+	return styled(body);
 }
 
 const copyInvoice = (invoice: Invoice): Invoice => ({ ...invoice });
@@ -143,7 +180,7 @@ export function clientBalance(state: SandboxState, clientUuid: string) {
 			overdue: portalOverdue / 100,
 		};
 	});
-	return {
+	return restyle({
 		clientUUID: client.clientUUID,
 		currency,
 		totalOutstanding: outstanding / 100,
@@ -151,5 +188,5 @@ export function clientBalance(state: SandboxState, clientUuid: string) {
 		openInvoices,
 		asOf: new Date().toISOString(),
 		byPortal,
-	};
+	}, state.settings.fieldStyle);
 }

@@ -136,7 +136,8 @@ export function v1Routes(core: SandboxCore): Route[] {
 			method: 'GET',
 			pattern: '/v1/getClientInvoices/:connection_uuid',
 			auth: true,
-			handler: (ctx) => json(200, invoicesResponse(state, ctx.params.connection_uuid.toLowerCase(), ctx.query)),
+			handler: (ctx) =>
+				json(200, invoicesResponse(state, ctx.params.connection_uuid.toLowerCase(), ctx.query, `http://${ctx.headers.host}`)),
 		},
 		{
 			method: 'GET',

@@ -20,10 +20,10 @@ export type RegistrationGetDelete = 0 | 404 | 405 | 501;
  */
 export type ErrorShape = 'contract' | 'errors-array' | 'problem' | 'success-false' | 'text' | 'html';
 /**
- * How paged invoices say there is more: only page numbers (contract), or a continuation the client
- * must follow (the `page` parameter is then ignored): `next` (a URL), `nextPage` (a number),
- * `links.next` (a URL), `cursor` (`nextCursor` in the answer, `cursor` in the query), `hasMore`
- * (a boolean beside page numbers, no total).
+ * How paged invoices say there is more: only page numbers (contract); a continuation the client
+ * must follow, `page` then ignored: `next` (a relative link), `links.next` (an absolute link),
+ * `cursor` (`nextCursor` in the answer, `cursor` in the query); or beside page numbers, with
+ * neither page size nor total: `nextPage` (the next page's number, null on the last), `hasMore`.
  */
 export type InvoicesContinuation = 'none' | 'next' | 'nextPage' | 'links.next' | 'cursor' | 'hasMore';
 /** Access tokens: random strings, or JWTs (HS256, `exp` = their expiry). */
