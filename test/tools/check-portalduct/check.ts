@@ -269,10 +269,12 @@ export async function runCheck(options: CheckOptions, readers: PackageReaders, h
 		const unknown = await client.send({ method: 'GET', path: `/v1/getClientBalance/${randomUUID()}`, token: `check-${randomUUID()}` });
 		if (unknown.status === 401) held('auth.unknownToken', 'an unknown token; an expired one was not tried (it takes the token lifetime)');
 		else {
+			// Any other refusal fails the request (with PortalDuct's words when the readers find them) but
+			// never renews the session: an expired token answered this way would fail until a new login.
 			differed(
 				'auth.unknownToken',
 				`${shapeOf(unknown)} to an unknown token`,
-				unknown.status === 403 ? 'partly' : 'no',
+				errorCopes(unknown) === 'no' ? 'no' : 'partly',
 				'the package renews its session on a 401 only',
 			);
 		}
@@ -301,10 +303,12 @@ export async function runCheck(options: CheckOptions, readers: PackageReaders, h
 			differed(
 				'registration.get',
 				`${shapeOf(registration)}${registration.status === 405 || registration.status === 501 ? ' (GET not offered: POST-only registration?)' : ''}`,
-				notOffered ? 'partly' : errorCopes(registration),
+				notOffered || errorCopes(registration) === 'yes' ? 'partly' : errorCopes(registration),
 				notOffered
 					? "the trigger registers when published; Webhook > Get and Remove fail, quoting PortalDuct's status"
-					: errorCopesNote(registration),
+					: errorCopes(registration) === 'yes'
+						? "Webhook > Get fails with PortalDuct's words rather than saying nothing is registered"
+						: errorCopesNote(registration),
 			);
 		}
 
