@@ -51,7 +51,7 @@ export class PortalDuctApi implements ICredentialType {
 			default: '',
 		},
 		{
-			// Which Base URL and Email the session above was obtained for (see sessionOwner()).
+			// Which Base URL, Email and Password the session above was obtained for (see sessionOwner()).
 			displayName: 'Session Owner',
 			name: 'sessionOwner',
 			type: 'hidden',
@@ -99,8 +99,8 @@ export class PortalDuctApi implements ICredentialType {
 	 * n8n runs this when the token field is empty (and, for the HTTP Request node, after a 401), and
 	 * stores what it returns. For the PortalDuct node it answers with the session the node just
 	 * obtained (no request); otherwise it renews, shared with every request of this process that
-	 * meets the same expired token (transport/session.ts). A session obtained for another Base URL or
-	 * Email is never refreshed: the credential logs in again instead.
+	 * meets the same expired token (transport/session.ts). A session obtained for another Base URL,
+	 * Email or Password is never refreshed: the credential logs in again instead.
 	 */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
 		const session = await sessionToStore((options) => this.helpers.httpRequest(options), credentials);
@@ -110,8 +110,9 @@ export class PortalDuctApi implements ICredentialType {
 	}
 
 	/**
-	 * Adds `Authorization: Bearer <accessToken>`, only to the Base URL and Email the token was
-	 * obtained for: after the user edits either, the old token is not sent. A function rather than
+	 * Adds `Authorization: Bearer <accessToken>`, only for the Base URL, Email and Password the token
+	 * was obtained with: after the user edits any of them, the old token is not sent (a changed
+	 * Password then meets PortalDuct's 401 and n8n's preAuthentication really logs in). A function rather than
 	 * n8n's generic header expression, which n8n evaluates through its expression engine on every
 	 * request (about 40 µs each in real n8n, `npm run bench:profile`); this is a plain call.
 	 */
@@ -149,7 +150,7 @@ export class PortalDuctApi implements ICredentialType {
 /** sessionOwner() of the credential, or '' when its Base URL is not an http(s) address (then nothing is sent). */
 function ownerOrNone(credentials: ICredentialDataDecryptedObject): string {
 	try {
-		return sessionOwner(credentials.baseUrl, credentials.email);
+		return sessionOwner(credentials.baseUrl, credentials.email, credentials.password);
 	} catch {
 		return '';
 	}

@@ -1,10 +1,11 @@
 /**
- * A session belongs to the Base URL and Email it was obtained with: after the user points the
- * credential at another environment, nothing issued by the first one is sent to the second. And a
+ * A session belongs to the Base URL, Email and Password it was obtained with: after the user points
+ * the credential at another environment, nothing issued by the first one is sent to the second; after
+ * the user changes the Password, the old session is not used (a wrong Password fails at once). And a
  * credential whose Base URL is an expression of the item sends each item where it resolves, each
  * environment keeping its own session.
  */
-import type { IDataObject, INode } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INode } from 'n8n-workflow';
 
 import { startSandbox, type Sandbox } from '../tools/sandbox';
 import { twoEnvironments } from '../support/environments';
@@ -121,4 +122,47 @@ test('a refresh carries the expiring session\'s own Bearer token, as every call 
 	expect((await w.act({ resource: 'webhook', operation: 'get' })).error).toBeUndefined();
 	const refresh = w.sandbox.control.log().find((entry) => entry.path === '/v1/refreshToken');
 	expect(refresh).toMatchObject({ status: 200, token: 'expired', refreshToken: 'valid' });
+});
+
+describe('after the Password is edited to a wrong one, the stored session is not used', () => {
+	const editPassword = async () => {
+		w = await world();
+		expect((await w.act({ resource: 'webhook', operation: 'get' })).error).toBeUndefined();
+		expect(w.storedCredential().accessToken).not.toBe('');
+		w.harness.credentials.set(CREDENTIAL_ID, 'portalDuctApi', { ...w.storedCredential(), password: 'edited-wrong-password' });
+		w.sandbox.control.resetStats();
+		return w;
+	};
+
+	test('an action fails at once with the refused login; the old token is neither sent nor refreshed', async () => {
+		const world = await editPassword();
+		const run = await world.act({ resource: 'webhook', operation: 'get' });
+		expect(run.error?.message).toMatch(/^PortalDuct refused the login for demo@portalduct\.test/);
+		expect(paths(world.sandbox)).toEqual(['/v1/login']);
+		expect(world.sandbox.control.stats()).toMatchObject({ loginFailures: 1, refreshes: 0 });
+	});
+
+	test('the credential Test fails at once too (it really logs in)', async () => {
+		const world = await editPassword();
+		const tested = await world.harness.testCredential({
+			id: CREDENTIAL_ID,
+			name: 'PortalDuct',
+			type: 'portalDuctApi',
+			data: world.storedCredential() as ICredentialDataDecryptedObject,
+		});
+		expect(tested.status).toBe('Error');
+		expect(tested.message).toMatch(/refused the login/);
+		expect(world.sandbox.control.stats().loginFailures).toBe(1);
+		// The old session's token went nowhere: the one request before the login carried none.
+		expect(world.sandbox.control.log().filter((entry) => entry.token !== 'none')).toEqual([]);
+	});
+
+	test('the right Password again: the session obtained with it is good again, no login needed', async () => {
+		const world = await editPassword();
+		expect((await world.act({ resource: 'webhook', operation: 'get' })).error).toBeDefined();
+		world.harness.credentials.set(CREDENTIAL_ID, 'portalDuctApi', { ...world.storedCredential(), password: world.sandbox.login.password });
+		world.sandbox.control.resetStats();
+		expect((await world.act({ resource: 'webhook', operation: 'get' })).error).toBeUndefined();
+		expect(world.sandbox.control.stats()).toMatchObject({ logins: 0, loginFailures: 0, unauthorized: 0 });
+	});
 });

@@ -108,11 +108,16 @@ describe('a test listen leaves production exactly as it was', () => {
 	test('a listen that could not put production back is refused, and production keeps the account', async () => {
 		const workflow = triggerWorkflow();
 		const { production, before } = await publishedWithOneRun(workflow);
-		// The credential's password changed since production registered: its secret is not derivable.
+		// The PortalDuct password changed since production registered, and the credential with it
+		// (a session is tied to the Password it was obtained with): production's secret is not derivable.
 		const stored = w.storedCredential() as ICredentialDataDecryptedObject;
-		w.harness.credentials.set(CREDENTIAL_ID, 'portalDuctApi', { ...stored, password: `${String(stored.password)}-new` });
+		const account = w.sandbox.state.account;
+		const oldPassword = account.password;
+		account.password = `${oldPassword}-new`;
+		w.harness.credentials.set(CREDENTIAL_ID, 'portalDuctApi', { ...stored, password: account.password });
 		const editor = w.harness.hooks(workflow, 'PortalDuct Trigger', 'manual');
 		await expect(editor.activate()).rejects.toThrow(/could not put it back as it is/);
+		account.password = oldPassword;
 		w.harness.credentials.set(CREDENTIAL_ID, 'portalDuctApi', stored);
 		await productionAsBefore(production, before);
 	});

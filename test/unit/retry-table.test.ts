@@ -29,6 +29,9 @@ const rows: Array<[string, RetryCall, Tally, Happened, number, Decision, Partial
 	['429 after others got answers: the count starts again (a shared limit)', read, tally({ rateLimited: 4, rateLimitedInAll: 4 }), { kind: 'status', status: 429 }, 12, { action: 'pause', ms: 1000 }, { rateLimited: 1, answeredAtLast429: 12 }],
 	['429 number 50 in all, even while shared: fails, the run goes on', read, tally({ rateLimited: 1, rateLimitedInAll: 49, answeredAtLast429: 3 }), { kind: 'status', status: 429 }, 9, { action: 'fail', endsRun: false }],
 	['429 to the login before a create: waits like any 429', create, tally(), { kind: 'renewalNotNow', status: 429, retryAfter: '2' }, 0, { action: 'pause', ms: 2000 }],
+	// A 2xx whose body says it failed (`success: false`, ...): kept as the HTTP 200 it came with
+	['a 200 that says it failed, to a read: fails at once, not retried like a 5xx, the run goes on', read, tally(), { kind: 'status', status: 200 }, 0, { action: 'fail', endsRun: false }],
+	['a 200 that says it failed, to a create: fails at once, not resent', create, tally(), { kind: 'status', status: 200 }, 0, { action: 'fail', endsRun: false }],
 	// 5xx and no answer
 	['503 to a read: retried after 250 ms', read, tally(), { kind: 'status', status: 503 }, 0, { action: 'retry', ms: 250 }, { transient: 1, answerLost: true }],
 	['500 to a read, third retry: 3 s', read, tally({ transient: 2 }), { kind: 'status', status: 500 }, 0, { action: 'retry', ms: 3000 }, { transient: 3 }],

@@ -62,7 +62,7 @@ export interface SessionCredentials {
 	refreshToken?: string;
 	/** The (possibly expired) access token of that session, sent as Bearer with the refresh [doc]. */
 	accessToken?: string;
-	/** `sessionOwner(baseUrl, email)` of the session the refresh token belongs to. */
+	/** `sessionOwner(baseUrl, email, password)` of the session the refresh token belongs to. */
 	sessionOwner?: string;
 }
 
@@ -83,7 +83,7 @@ export interface StoredSession {
 	 * little before the token stops working (Session.renewAt); '' when PortalDuct did not say.
 	 */
 	sessionExpiry: string;
-	/** `sessionOwner(baseUrl, email)` the session was obtained for. */
+	/** `sessionOwner(baseUrl, email, password)` the session was obtained for. */
 	sessionOwner: string;
 }
 
@@ -129,13 +129,24 @@ export function normalizeBaseUrl(raw: unknown): string {
 }
 
 /**
- * Who a session belongs to: `<Base URL as normalized>|<email, lower case>`, e.g.
- * `https://api.example.com|ap@acme.com`. A token or refresh token obtained for one owner is never
- * sent anywhere else: after the user edits the Base URL or Email, the stored session counts as none.
- * The credential's `authenticate` compares with this too. Throws like `normalizeBaseUrl`.
+ * Who a session belongs to: `<Base URL as normalized>|<email, lower case>|<password fingerprint>`,
+ * e.g. `https://api.example.com|ap@acme.com|3f9a0c1d2e4b5a67`. A token or refresh token obtained
+ * for one owner is never sent anywhere else: after the user edits the Base URL, Email or Password,
+ * the stored session counts as none, so a wrong new Password fails at once instead of riding on the
+ * old session. The credential's `authenticate` compares with this too. The fingerprint is the first
+ * 16 hex digits of a SHA-256 over the three (never the password itself). Throws like
+ * `normalizeBaseUrl`.
  */
-export function sessionOwner(baseUrl: unknown, email: unknown): string {
-	return `${normalizeBaseUrl(baseUrl)}|${String(email ?? '').trim().toLowerCase()}`;
+export function sessionOwner(baseUrl: unknown, email: unknown, password: unknown): string {
+	const base = `${normalizeBaseUrl(baseUrl)}|${String(email ?? '').trim().toLowerCase()}`;
+	const fingerprint = createHash('sha256')
+		.update('portalduct-session-owner\u0000')
+		.update(base)
+		.update('\u0000')
+		.update(String(password ?? ''))
+		.digest('hex')
+		.slice(0, 16);
+	return `${base}|${fingerprint}`;
 }
 
 /**
@@ -325,8 +336,8 @@ async function exchange(
 	const tokens = readTokenSet(response.body);
 	if (typeof tokens === 'string') {
 		const words = readSaid(response.body);
-		const quoted = words.message ? ` PortalDuct said ${saidInWords(words)}.` : '';
-		return { status: statusCode, problem: `PortalDuct's answer to ${path} was not understood: ${tokens}.${quoted}` };
+		const quoted = words.message ? `; PortalDuct said ${saidInWords(words)}` : '';
+		return { status: statusCode, problem: `PortalDuct's answer to ${path} was not understood: ${tokens}${quoted}` };
 	}
 	const now = Date.now();
 	const end = tokenEndOf(tokens, now);
@@ -394,10 +405,10 @@ export async function refresh(
  * [assumed], so a refused one is normal after another process used it), else, or when refused, log in.
  */
 async function obtainSession(httpRequest: PlainHttpRequest, credentials: SessionCredentials): Promise<Obtained> {
-	// A refresh token from another Base URL or Email must not travel there: log in instead.
+	// A refresh token from another Base URL, Email or Password must not be used: log in instead.
 	let owned = false;
 	try {
-		owned = credentials.sessionOwner === sessionOwner(credentials.baseUrl, credentials.email);
+		owned = credentials.sessionOwner === sessionOwner(credentials.baseUrl, credentials.email, credentials.password);
 	} catch {
 		// The login below says what is wrong with the Base URL.
 	}
@@ -430,7 +441,7 @@ export async function sessionToStore(
 	httpRequest: PlainHttpRequest,
 	credentials: ICredentialDataDecryptedObject,
 ): Promise<StoredSession> {
-	const owner = sessionOwner(credentials.baseUrl, credentials.email);
+	const owner = sessionOwner(credentials.baseUrl, credentials.email, credentials.password);
 	const account = accountOf(sessionIdentity(owner, credentials.password));
 	const stale = credentials.sessionOwner === owner ? String(credentials.accessToken ?? '') : '';
 	const outcome = await renewOnce(account, owner, stale, async () =>
@@ -461,7 +472,7 @@ function sessionCredentialsOf(data: ICredentialDataDecryptedObject): SessionCred
 export interface ResolvedCredential {
 	/** The Base URL without trailing slash or /v1, e.g. `https://api.example.com`. */
 	baseUrl: string;
-	/** `sessionOwner()` of this Base URL and email: whom a session obtained with it belongs to. */
+	/** `sessionOwner()` of this Base URL, email and password: whom a session obtained with it belongs to. */
 	owner: string;
 	/** `sessionIdentity()` of this Base URL, email and password. */
 	identity: string;
@@ -476,7 +487,7 @@ export interface ResolvedCredential {
 
 /**
  * Reads the credential for `itemIndex` (item 0 where the context has no items) and picks the
- * session: the stored one only if it was obtained for this Base URL and Email; the one this
+ * session: the stored one only if it was obtained for this Base URL, Email and Password; the one this
  * process holds for the account when that is newer; else none, so the first send logs in.
  * Throws NodeOperationError when the Base URL is not an http(s) address.
  */
@@ -486,12 +497,12 @@ export async function readCredential(ctx: CredentialContext, itemIndex?: number)
 	let owner: string;
 	try {
 		baseUrl = normalizeBaseUrl(data.baseUrl);
-		owner = sessionOwner(baseUrl, data.email);
+		owner = sessionOwner(baseUrl, data.email, data.password);
 	} catch (error) {
 		throw new NodeOperationError(ctx.getNode(), (error as Error).message, { itemIndex });
 	}
 	if (data.sessionOwner !== owner) {
-		// Obtained for another Base URL or Email: nothing of it may be sent here.
+		// Obtained for another Base URL, Email or Password: nothing of it may be sent here.
 		Object.assign(data, { accessToken: '', refreshToken: '', sessionExpiry: '' });
 	}
 	const identity = sessionIdentity(owner, data.password);
