@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { deliveryField, deliveryFields, readRetryRequired, type DeliveryStatus, type ReadDelivery } from '../PortalDuct/api';
+import { deliveryField, deliveryFields, deliveryText, readRetryRequired, type DeliveryStatus, type ReadDelivery } from '../PortalDuct/api';
 
 /** The prefix of a delivery key made from the body, when PortalDuct sent no id. */
 export const BODY_HASH_PREFIX = 'sha256:';
@@ -18,15 +18,6 @@ export function deliveryKey(read: ReadDelivery, raw: () => Buffer | string): str
 }
 
 const asText = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
-
-/** The first of the message names whose value is text (an `error` object is not a message). */
-function messageOf(read: ReadDelivery): string | undefined {
-	for (const name of deliveryFields.message) {
-		const text = asText(deliveryField(read, [name]));
-		if (text) return text;
-	}
-	return undefined;
-}
 
 /** One sentence for people: what changed, for which portal and client, and what to do. */
 export function summarize(
@@ -58,27 +49,27 @@ export function summarize(
  */
 export function toItem(read: ReadDelivery, key: string, parsed: unknown): IDataObject {
 	const field = (names: readonly string[]) => deliveryField(read, names);
-	const message = messageOf(read);
-	const canonical: IDataObject = {
-		status: read.status,
-		portalName: field(deliveryFields.portalName),
-		clientUUID: field(deliveryFields.clientUUID),
-		retryRequired: readRetryRequired(read) ?? read.status === 'failure',
-		summary: '',
-		message,
-		statusSent: read.statusSent,
-		eventId: key,
-		connection_uuid: field(deliveryFields.connection_uuid),
-		customerUUID: field(deliveryFields.customerUUID),
-		occurredAt: field(deliveryFields.occurredAt),
+	const portalName = field(deliveryFields.portalName);
+	const clientUUID = field(deliveryFields.clientUUID);
+	const message = deliveryText(read, deliveryFields.message);
+	const item: IDataObject = { status: read.status };
+	const put = (name: string, value: IDataObject[string]) => {
+		if (value !== undefined) item[name] = value;
 	};
-	canonical.summary = summarize({ ...canonical, message }, read.status);
-	const item: IDataObject = {};
-	for (const [name, value] of Object.entries(canonical)) if (value !== undefined) item[name] = value;
+	put('portalName', portalName);
+	put('clientUUID', clientUUID);
+	item.retryRequired = readRetryRequired(read) ?? read.status === 'failure';
+	item.summary = summarize({ portalName, clientUUID, message, statusSent: read.statusSent }, read.status);
+	put('message', message);
+	put('statusSent', read.statusSent);
+	item.eventId = key;
+	put('connection_uuid', field(deliveryFields.connection_uuid));
+	put('customerUUID', field(deliveryFields.customerUUID));
+	put('occurredAt', field(deliveryFields.occurredAt));
 	if (!read.body) {
 		item.body = parsed as IDataObject;
 		return item;
 	}
-	for (const [name, value] of Object.entries(read.body)) if (!(name in item)) item[name] = value;
+	for (const name in read.body) if (item[name] === undefined) item[name] = read.body[name];
 	return item;
 }

@@ -91,7 +91,7 @@ export function recordOf(ctx: TriggerContext, store: Store): RegistrationRecord 
 	return store[recordKey(ctx, store)];
 }
 
-/** This node across modes and processes: `<workflow id>|<webhookId>`, for published-registrations.ts. */
+/** This node in either mode, in any n8n instance: `<workflow id>|<webhookId>`, for published-registrations.ts. */
 function nodeKey(ctx: TriggerContext): string {
 	const node = ctx.getNode();
 	return `${ctx.getWorkflow().id ?? ''}|${node.webhookId ?? node.id}`;

@@ -35,7 +35,7 @@ export function forgetPublished(node: string): void {
 	byNode.delete(node);
 }
 
-/** The production registration of the trigger `node` this process made or confirmed, if any. */
+/** The production registration of the trigger `node` this n8n instance made or confirmed, if any. */
 export function publishedOf(node: string): PublishedRegistration | undefined {
 	const found = byNode.get(node);
 	return found ? { ...found } : undefined;

@@ -6,8 +6,6 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { pick } from './answers';
-
 /** Portal-login status values [doc]. */
 export const connectionStatuses = ['pending', 'success', 'failure'] as const;
 export type ConnectionStatus = (typeof connectionStatuses)[number];
@@ -103,22 +101,51 @@ export interface ReadDelivery {
 	eventId?: string;
 }
 
+/** The first of `names` that `source` has with a value (not undefined, null or ''); no copies (read per delivery). */
+function first(source: IDataObject | undefined, names: readonly string[]): DeliveryValue {
+	if (!source) return undefined;
+	for (let i = 0; i < names.length; i++) {
+		const value = source[names[i]];
+		if (value !== undefined && value !== null && value !== '') return value;
+	}
+	return undefined;
+}
+
 /** The wrapper to read beside the top level: the first of `deliveryWrappers` holding an object, preferring one with a status when the top level has none. */
 function wrapperOf(body: IDataObject): IDataObject | undefined {
-	const candidates = deliveryWrappers.map((name) => body[name]).filter(isObject);
-	if (candidates.length === 0) return undefined;
-	if (pick(body, [...deliveryFields.status]) !== undefined) return candidates[0];
-	return candidates.find((c) => pick(c, [...deliveryFields.status]) !== undefined) ?? candidates[0];
+	let firstObject: IDataObject | undefined;
+	const topHasStatus = first(body, deliveryFields.status) !== undefined;
+	for (const name of deliveryWrappers) {
+		const candidate = body[name];
+		if (!isObject(candidate)) continue;
+		if (topHasStatus) return candidate;
+		if (first(candidate, deliveryFields.status) !== undefined) return candidate;
+		firstObject ??= candidate;
+	}
+	return firstObject;
 }
 
 /** A status sent as an object (`{"status": {"code": "failed"}}`): its code, value or name. */
 function statusWordOf(value: DeliveryValue): DeliveryValue {
-	return isObject(value) ? (pick(value, ['code', 'value', 'name', 'status', 'state']) as DeliveryValue) : value;
+	return isObject(value) ? first(value, statusObjectNames) : value;
 }
+const statusObjectNames = ['code', 'value', 'name', 'status', 'state'];
 
 /** The first of `names` with a value, at the top level, then in the wrapper. */
 export function deliveryField(read: ReadDelivery, names: readonly string[]): DeliveryValue {
-	return (pick(read.body, [...names]) ?? pick(read.wrapper, [...names])) as DeliveryValue;
+	return first(read.body, names) ?? first(read.wrapper, names);
+}
+
+/** The first of `names` whose value is text, at the top level, then in the wrapper (an `error` object is not a message). */
+export function deliveryText(read: ReadDelivery, names: readonly string[]): string | undefined {
+	for (const source of [read.body, read.wrapper]) {
+		if (!source) continue;
+		for (const name of names) {
+			const value = source[name];
+			if (typeof value === 'string' && value !== '') return value;
+		}
+	}
+	return undefined;
 }
 
 /**
@@ -130,7 +157,7 @@ export function readDelivery(parsed: unknown): ReadDelivery {
 	const read: ReadDelivery = { body: parsed, wrapper: wrapperOf(parsed), status: 'other' };
 	read.statusSent = statusWordOf(deliveryField(read, deliveryFields.status));
 	read.status = statusMeaning(read.statusSent);
-	const id = deliveryField(read, deliveryFields.eventId) ?? pick(parsed, [...deliveryFields.envelopeId]);
+	const id = deliveryField(read, deliveryFields.eventId) ?? first(parsed, deliveryFields.envelopeId);
 	if (typeof id === 'string' || typeof id === 'number') read.eventId = String(id);
 	return read;
 }
