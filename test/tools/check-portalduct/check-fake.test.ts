@@ -157,3 +157,19 @@ it('the claims of a JWT are never in the report', async () => {
 	const report = await run(fake({ login: (t, r) => ({ token: jwt({ exp: 2e9, sub: `secret-${t}` }), refreshToken: r }) }));
 	expect(JSON.stringify(report)).not.toMatch(/secret-|eyJ/);
 });
+
+it("a continuation the package's reader returns (d-paging's readInvoicePage) copes yes, named as the reader found it", async () => {
+	const following: PackageReaders = {
+		...readers,
+		readInvoicePage(body) {
+			const page = readers.readInvoicePage(body);
+			if (typeof page === 'string') return page;
+			const meta = (body as { meta?: { next?: string } }).meta;
+			return meta?.next ? { ...page, continuation: { field: 'meta.next' } } : page;
+		},
+	};
+	const http = fake({ page: (data) => ({ data, meta: { next: 'http://fake.test/next' } }) });
+	const report = await runCheck({ baseUrl: 'http://fake.test', email: 'a@b.test', password: PASSWORD, connection: CONNECTION }, following, http);
+	expect(row(report, 'invoices.page')).toMatchObject({ outcome: 'differed', copes: 'yes', detail: expect.stringMatching(/a continuation: meta\.next/) });
+	expect(row(report, 'invoices.query')).toMatchObject({ outcome: 'differed', copes: 'yes' });
+});

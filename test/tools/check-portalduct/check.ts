@@ -18,7 +18,8 @@ import { createHttp, Unreachable, type Answer, type Http } from './http';
 export interface PackageReaders {
 	readTokenSet(body: unknown): { token: string; refreshToken?: string; expiresIn?: number } | string;
 	readErrorBody(body: unknown): { code?: string; message?: string };
-	readInvoicePage(body: unknown): { invoices: unknown[]; total?: number; complete: boolean } | string;
+	/** `continuation` (its `field` as PortalDuct wrote it) when the package reads and follows one. */
+	readInvoicePage(body: unknown): { invoices: unknown[]; total?: number; complete: boolean; continuation?: { field?: string } } | string;
 	/** When the package exports one; else the check reads as transport/registration.ts does. */
 	readRegistration?(body: unknown): { url: string; webhookId?: string } | undefined;
 	/** What a failed answer said, any shape (text, HTML), when the package has that reader. */
@@ -425,10 +426,16 @@ export async function runCheck(options: CheckOptions, readers: PackageReaders, h
 		}
 		const page = readers.readInvoicePage(first.body);
 		const names = isObject(first.body) ? Object.keys(first.body) : [];
-		const continuation = names.filter((k) => contract.continuationKeys.includes(k));
 		const list: unknown[] = typeof page === 'string' ? [] : page.invoices;
-		// Beyond the list and a total: what the package's reader took from the page (a continuation, when it knows one).
-		const followed = typeof page !== 'string' && Object.entries(page).some(([k, v]) => !['invoices', 'total', 'complete'].includes(k) && v !== undefined);
+		// A continuation the package's reader found (and so follows), e.g. under `links` or `meta`.
+		const readContinuation = typeof page === 'string' ? undefined : page.continuation;
+		const followed = readContinuation !== undefined;
+		const continuation = [
+			...new Set([
+				...names.filter((k) => contract.continuationKeys.includes(k)),
+				...(readContinuation?.field ? [readContinuation.field] : []),
+			]),
+		];
 		if (Array.isArray(first.body)) held('invoices.page', "a plain array: the contract's other form (everything in one answer)");
 		else if (missing(contract.pageKeys, names).length === 0 && continuation.length === 0) held('invoices.page');
 		else {
