@@ -26,6 +26,8 @@ export interface PackageReaders {
 	readSaid?(body: unknown, contentType?: string): { code?: string; message?: string; instead?: string };
 	/** What marks a 2xx answer as a refusal, when the package has that reader. */
 	failureMarker?(body: unknown): string | undefined;
+	/** A record's field by its contract name or in snake_case, when the package has that reader. */
+	fieldOf?(record: Record<string, unknown>, name: string): unknown;
 	/** A JWT's exp (ms), when the package has that reader. */
 	readJwtExpiry?(token: string): number | undefined;
 }
@@ -506,12 +508,16 @@ export async function runCheck(options: CheckOptions, readers: PackageReaders, h
 				more.length ? `came ${more.join(', ')}` : '',
 				portalLacking.length ? `byPortal[] without ${portalLacking.join(', ')} (came ${Object.keys(portals[0]).join(', ')})` : '',
 			].filter(Boolean).join('; ');
-			const perConnection = !lacking.includes('byPortal') && portalLacking.length === 0;
+			// "One item per portal connection" reads byPortal (by the package's field reader, when it has one).
+			const byPortal = readers.fieldOf ? readers.fieldOf(answer.body, 'byPortal') : answer.body.byPortal;
+			const perConnection = Array.isArray(byPortal);
 			differed(
 				'balance.fields',
 				detail,
 				perConnection ? 'yes' : 'partly',
-				perConnection ? 'the item keeps every field as sent' : 'one item per client keeps every field; "one item per portal connection" needs byPortal[].connection_uuid',
+				perConnection
+					? 'the items keep every field as sent'
+					: 'one item per client keeps every field; "one item per portal connection" finds no byPortal list',
 			);
 		}
 	}
