@@ -16,6 +16,7 @@ import {
 	readTokenSet,
 	recordFields,
 } from '../../nodes/PortalDuct/api';
+import { DIALECTS } from '../tools/sandbox/dialects';
 import { type Json, OpenApiDocument, loadDocument, setPath } from './document';
 
 const document = new OpenApiDocument();
@@ -198,4 +199,26 @@ describe('every variant name the document lists is one the package reads', () =>
 
 	// Registration variants (`id`, `data.*`) are read by nodes/PortalDuct/transport/registration.ts,
 	// whose reader is not exported; the node tests exercise it through the Webhook actions.
+});
+
+describe('x-portalduct-accepted-variants: every other shape the package accepts, one per sandbox dialect', () => {
+	/** Every x-portalduct-accepted-variants entry in the document, with the schema it sits on. */
+	const entries: { at: string; entry: Json }[] = [];
+	for (const [name, schema] of Object.entries<Json>(doc.components.schemas)) {
+		for (const entry of schema['x-portalduct-accepted-variants'] ?? []) entries.push({ at: name, entry });
+	}
+
+	it('each entry names a sandbox dialect (or setting), its shape and what the package does with it', () => {
+		expect(entries.length).toBeGreaterThan(0);
+		for (const { entry } of entries) {
+			expect(Object.keys(DIALECTS).includes(entry.dialect) || entry.setting === 'tokenResponseStyle').toBe(true);
+			expect(typeof entry.shape).toBe('string');
+			expect(typeof entry.package).toBe('string');
+		}
+	});
+
+	it('every dialect of the sandbox but the contract is listed', () => {
+		const listed = new Set(entries.map(({ entry }) => entry.dialect));
+		expect(Object.keys(DIALECTS).filter((name) => name !== 'contract' && !listed.has(name))).toEqual([]);
+	});
 });
