@@ -170,15 +170,27 @@ const VISIBLE: Record<string, Partial<Record<FactId, RegExp>>> = {
 	'post-only-registration': { 'registration.get': /HTTP 405 .*POST-only/ },
 };
 
+/**
+ * Where the package copes only partly, as the README says: a refused token inside an HTTP 200 is
+ * an error with PortalDuct's words, not renewed; a PortalDuct without GET of the registration
+ * cannot say whether another address holds the account.
+ */
+const PARTLY: Record<string, string> = {
+	'refusal-in-200 auth.unknownToken': 'partly',
+	'post-only-registration registration.get': 'partly',
+};
+
 /** Dialects of deliveries only: the check cannot receive deliveries, so it sees nothing differ. */
 const UNSEEN = ['status-words', 'wrapped-data', 'wrapped-payload', 'id-not-eventId', 'no-event-id'];
 
-describe('dialects the check can see (their behaviour lands on d-answers, d-paging, d-trigger)', () => {
-	it.each(Object.keys(VISIBLE))('%s: the right facts differ, named; exit 1', async (dialect) => {
+describe('dialects the check can see', () => {
+	it.each(Object.keys(VISIBLE))('%s: the right facts differ, named, and the package copes; exit 1', async (dialect) => {
 		const report = await check(dialectSettings(dialect));
 		for (const [id, pattern] of Object.entries(VISIBLE[dialect])) {
 			expect(row(report, id as FactId)).toMatchObject({ outcome: 'differed', detail: expect.stringMatching(pattern as RegExp) });
-			expect(['yes', 'partly', 'no']).toContain(row(report, id as FactId).copes);
+			// Every dialect of the sandbox is one the package reads (issue 19): the check must say so,
+			// but for the two limits README's "When your PortalDuct differs" states.
+			expect({ id, copes: row(report, id as FactId).copes }).toEqual({ id, copes: PARTLY[`${dialect} ${id}`] ?? 'yes' });
 		}
 		expect(report.exitCode).toBe(1);
 		expectNoSecrets(report);
