@@ -28,6 +28,10 @@ export interface CredentialTestDeps {
 	additionalData(workflow: Workflow): IWorkflowExecuteAdditionalData;
 }
 
+// n8n names loaded node types in full; the credential's preAuthentication always runs on this type
+// with `temp` '' (the Workflow fills that default in), which is how n8n knows a test is running.
+const TEST_NODE_TYPE = 'n8n-nodes-base.noOp';
+
 /** `{status: 'OK' | 'Error', message}` as n8n's REST `POST /rest/credentials/test` answers. */
 export async function testCredential(
 	deps: CredentialTestDeps,
@@ -36,11 +40,11 @@ export async function testCredential(
 	const type = credentials.type;
 	const test = deps.credentialTypes.getByName(type).test as ICredentialTestRequest | undefined;
 	if (!test) return { status: 'Error', message: 'No testing function found for this credential.' };
-	const noOp = deps.nodeTypes.getByNameAndVersion('n8n-nodes-base.noOp');
+	const noOp = deps.nodeTypes.getByNameAndVersion(TEST_NODE_TYPE);
 	const node: INode = {
 		id: 'temp',
 		name: 'Temp-Node',
-		type: noOp.description.name,
+		type: TEST_NODE_TYPE,
 		typeVersion: 1,
 		position: [0, 0],
 		parameters: {},
@@ -49,6 +53,7 @@ export async function testCredential(
 	const testNodeType: INodeType = {
 		description: {
 			...noOp.description,
+			name: TEST_NODE_TYPE,
 			credentials: [{ name: type, required: true }],
 			properties: [{ displayName: 'Temp', name: 'temp', type: 'string', routing: { request: test.request }, default: '' }],
 		},

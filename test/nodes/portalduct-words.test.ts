@@ -122,6 +122,29 @@ describe('a login refused inside an HTTP 200 (the refusal-in-200 dialect)', () =
 		expect(tested.message).toMatch(/^PortalDuct refused the login for demo@portalduct\.test \(HTTP 200 with "success": false: "Email or password is wrong"\)/);
 	});
 
+	test('the credential Test logs in as typed: a Password edited after a session was stored fails with PortalDuct\'s words, the right one passes', async () => {
+		w = await world(dialectSettings('refusal-in-200'));
+		expect((await w.act({ resource: 'customer', operation: 'create', customerUUID: uuid(), name: 'Acme' })).error).toBeUndefined();
+		expect(String(w.storedCredential().accessToken)).not.toBe('');
+		// As the editor sends it: the stored session's hidden fields, the Password as just edited.
+		const testWith = async (password: string) =>
+			await w!.harness.testCredential({
+				id: CREDENTIAL_ID,
+				name: 'PortalDuct',
+				type: 'portalDuctApi',
+				data: { ...w!.storedCredential(), password },
+			});
+		w.sandbox.control.resetStats();
+		const wrong = await testWith('not-the-password-42');
+		expect(wrong.status).toBe('Error');
+		expect(wrong.message).toMatch(/^PortalDuct refused the login for demo@portalduct\.test \(HTTP 200 with "success": false: "Email or password is wrong"\)/);
+		expect(wrong.message).not.toContain('not-the-password-42');
+		expect(w.sandbox.control.stats()).toMatchObject({ loginFailures: 1 });
+		// The right Password owns the stored session: renewed or reused, never refused.
+		expect(await testWith(w.sandbox.login.password)).toEqual({ status: 'OK', message: 'Connection successful!' });
+		expect(w.sandbox.control.stats()).toMatchObject({ loginFailures: 1 });
+	});
+
 	test('with the right password it logs in; "no registration" inside a 200 cannot be told from a failure, and is quoted', async () => {
 		w = await world(dialectSettings('refusal-in-200'));
 		const run = await w.act({ resource: 'webhook', operation: 'get' });

@@ -1,6 +1,6 @@
 /**
  * The trigger's delivery checks (nodes/PortalDuctTrigger/verify.ts) as pure functions. Known-good
- * signatures are made here with node:crypto from the documented scheme (CONTRACT.md):
+ * signatures are made here with node:crypto from the documented scheme (docs/openapi.yaml):
  * `X-PortalDuct-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`.
  */
 import { createHmac } from 'node:crypto';

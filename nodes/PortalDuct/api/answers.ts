@@ -111,7 +111,7 @@ function wordsOfListItem(item: unknown): ErrorWords {
 }
 
 /**
- * Reads a JSON error body in the shapes APIs use [assumed; CONTRACT has `{error, message}`]:
+ * Reads a JSON error body in the shapes APIs use [assumed; docs/openapi.yaml has `{error, message}`]:
  * `{error, message}`, `{error: {message, code}}`, `{errors: [{message|detail|title, code}]}` or
  * `{errors: ["text"]}` (several joined with "; "), RFC 7807 `{title, detail}`, `{success: false,
  * message}`, `{status: "error", message}`, `{ok: false, error}`, `{msg}`, `{error_description}`,

@@ -2,7 +2,7 @@
  * Every PortalDuct path and field name we SEND lives here (what we read: answers.ts, pages.ts, deliveries.ts).
  *
  * PortalDuct's API reference is not public. Names marked [doc] are stated in its guides; names
- * marked [assumed] are our best reading. Here we are exact: one name each, as CONTRACT states it.
+ * marked [assumed] are our best reading. Here we are exact: one name each, as docs/openapi.yaml states it.
  */
 export const CREDENTIAL_TYPE = 'portalDuctApi';
 

@@ -1,6 +1,7 @@
 'use strict';
 // The credential's "Test" button in the editor, through n8n's REST API (POST /rest/credentials/test):
-// good data answers OK, a wrong password answers an Error whose message says the login was refused.
+// good data answers OK, a wrong password answers an Error whose message says the login was refused,
+// also after a Password edit on a stored session against a PortalDuct that refuses inside an HTTP 200.
 const assert = require('node:assert/strict');
 const { CREDENTIAL_TYPE } = require('../lib/workflows');
 const { needsSandboxAndCredential } = require('../lib/requires');
@@ -25,6 +26,24 @@ module.exports = {
 			const { data } = await test({ baseUrl: url, email: login.email, password: 'wrong-password' });
 			assert.equal(data.status, 'Error');
 			assert.match(data.message, /refused|401|password/i, data.message);
+		});
+		// As the editor sends it after the user edits the Password: the stored session (hidden fields)
+		// with the new Password. Against a PortalDuct that refuses inside an HTTP 200, the test must
+		// still log in as typed and quote PortalDuct's refusal (issue 19).
+		await t.check('credential test of a stored session with an edited wrong Password, refusal inside HTTP 200: Error in PortalDuct\'s words', async () => {
+			assert.equal((await test({ baseUrl: url, ...login })).data.status, 'OK');
+			const stored = (await ctx.n8n.rest('GET', `/rest/credentials/${ctx.credential.id}?includeData=true`)).data.data;
+			assert.ok(stored.accessToken, `the test stored no session: ${Object.keys(stored).join(', ')}`);
+			const settings = (patch) => ctx.sandbox.client.call('PATCH', '/_sandbox/settings', patch);
+			await settings({ errorShape: 'success-false', errorsInHttp200: true });
+			try {
+				const { data } = await test({ ...stored, baseUrl: url, email: login.email, password: 'wrong-password' });
+				assert.equal(data.status, 'Error', data.message);
+				assert.match(data.message, /Email or password is wrong/, data.message);
+				assert.ok(!data.message.includes('wrong-password'), data.message);
+			} finally {
+				await settings({ errorShape: 'contract', errorsInHttp200: false });
+			}
 		});
 	},
 };

@@ -1,5 +1,5 @@
 'use strict';
-// The PortalDuct Trigger in real n8n against a PortalDuct that differs from CONTRACT.md (issue 19,
+// The PortalDuct Trigger in real n8n against a PortalDuct that differs from docs/openapi.yaml (issue 19,
 // the sandbox's dialect settings): other status words (and one with no clear meaning), fields
 // under a `data` or `payload` wrapper, snake_case names, no eventId (a redelivery still runs once);
 // then a PortalDuct that serves only POST of the registration (GET and DELETE answer 405):

@@ -1,6 +1,6 @@
 /**
  * `npm run check:portalduct`: runs the package's own readers (nodes/PortalDuct/api) against a real
- * PortalDuct account and tells, for every [assumed] fact of CONTRACT.md, whether it held, differed
+ * PortalDuct account and tells, for every assumed fact of docs/openapi.yaml, whether it held, differed
  * (and what came instead) or was not tried (and why). Read-only unless `write` is set.
  *
  * What it reports of an answer: status codes, content types, field NAMES and vocabulary words
@@ -349,11 +349,11 @@ export async function runCheck(options: CheckOptions, readers: PackageReaders, h
 		if (client.seen429.length === 0) notTried('errors.retryAfter', 'no 429 came during the check');
 		else if (client.seen429.every((s) => s.retryAfter !== undefined)) held('errors.retryAfter', `${client.seen429.length} x 429, each with Retry-After`);
 		else differed('errors.retryAfter', '429 without Retry-After', 'yes', 'the package waits its own back-off');
-		notTried('records.create', 'the check creates no customers or clients (PortalDuct has no way to delete them); compare a Customer > Create item with the contract');
+		notTried('records.create', 'the check creates no customers or clients (PortalDuct has no way to delete them); compare a Customer > Create item with the Customer schema in docs/openapi.yaml');
 		const delivery = 'the check cannot receive deliveries: register a PortalDuct Trigger, let a portal login change, and compare its item';
 		notTried('deliveries.payload', delivery);
 		notTried('deliveries.status', `${delivery} (a status it does not know comes as "other", the word kept)`);
-		notTried('deliveries.signature', `${delivery}: a signed delivery passes the trigger's Secret check`);
+		notTried('deliveries.signature', `${delivery}: a signed delivery still runs the workflow with the trigger's Options > Require Signatures on`);
 		notTried('deliveries.retries', `${delivery} (answer one with a 500 to see it again)`);
 		return undefined;
 	}

@@ -1,10 +1,10 @@
 /**
- * The [assumed] facts of CONTRACT.md that `npm run check:portalduct` reports on, one row each, in
+ * The assumed facts of docs/openapi.yaml that `npm run check:portalduct` reports on, one row each, in
  * the order the table prints them. The ids are stable: tests and people's reports name them.
  */
 export interface Fact {
 	id: string;
-	/** What CONTRACT.md assumes, in a few words. */
+	/** What docs/openapi.yaml assumes, in a few words. */
 	contract: string;
 }
 

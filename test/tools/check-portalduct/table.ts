@@ -55,7 +55,7 @@ export function formatTable(report: CheckReport, packageVersion?: string): strin
 	if (report.exitCode === 1) {
 		out.push('Something differed: please send this table to the maintainers (it holds no password, token or account data).');
 	}
-	out.push('Each fact is stated in CONTRACT.md terms; the README section "When your PortalDuct differs" says what the package tolerates.');
+	out.push('Each fact is as docs/openapi.yaml and the README section "What is assumed about PortalDuct" state it; the README section "When your PortalDuct differs" says what the package tolerates.');
 	return out.join('\n');
 }
 

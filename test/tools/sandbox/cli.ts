@@ -105,7 +105,7 @@ export async function runCli(
 	print(`  Control                    ${sandbox.url}/_sandbox  (stats, settings, faults, deliveries, state)`);
 	print(`  Collector                  ${sandbox.url}/collector?clientUUID=<client UUID>`);
 	print(`  Webhooks                   ${options.allowAnyWebhookHost ? 'any host' : 'loopback hosts only'}`);
-	print(`  Dialect                    ${options.dialects?.length ? options.dialects.join(' + ') : 'contract (CONTRACT.md as written)'}`);
+	print(`  Dialect                    ${options.dialects?.length ? options.dialects.join(' + ') : 'contract (as docs/openapi.yaml states it)'}`);
 	print('');
 	print('  Log in:');
 	print(`  curl -s -X POST ${sandbox.url}/v1/login -H 'Content-Type: application/json' -d '${loginBody}'`);

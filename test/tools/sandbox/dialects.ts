@@ -1,8 +1,8 @@
 /**
  * Dialects: named sets of sandbox settings in which the sandbox answers and delivers the way a real
- * PortalDuct plausibly differs from CONTRACT.md (issue 19). Each is a plain settings patch, so a
+ * PortalDuct plausibly differs from docs/openapi.yaml (issue 19). Each is a plain settings patch, so a
  * test can also combine them, and `npm run sandbox -- --dialect <name>` lets a person try one.
- * `contract` is the default: every [assumed] fact as CONTRACT.md states it.
+ * `contract` is the default: every assumed fact as docs/openapi.yaml states it.
  */
 import type { FieldStyle, SandboxSettings } from './types';
 

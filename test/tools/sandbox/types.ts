@@ -64,7 +64,7 @@ export interface SandboxSettings {
 	maxInFlight: number;
 	/** A successful login or refresh ends every access token issued before it. */
 	singleSession: boolean;
-	// Dialects: where a real PortalDuct may differ from CONTRACT.md (defaults: the contract). See dialects.ts.
+	// Dialects: where a real PortalDuct may differ from docs/openapi.yaml (defaults: the contract). See dialects.ts.
 	/** Words sent as a delivery's `status` in place of pending / success / failure. */
 	deliveryStatusWords: DeliveryStatusWords;
 	/** Field names of deliveries, registration answers, invoice pages and balances. */
