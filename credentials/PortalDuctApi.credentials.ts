@@ -8,6 +8,7 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
+import { paths } from '../nodes/PortalDuct/api/paths';
 import { EXPRESSION_FIELDS, EXPRESSION_FIELDS_PROBE } from '../nodes/PortalDuct/transport/expression-fields';
 import { sessionOwner, sessionToStore } from '../nodes/PortalDuct/transport/session';
 
@@ -127,20 +128,31 @@ export class PortalDuctApi implements ICredentialType {
 		return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: `Bearer ${token}` } };
 	};
 
-	// Reading the webhook registration proves login and token; "none registered" (404) is fine.
+	/**
+	 * The Test button (also run on save) logs in with the Base URL, Email and Password as typed: a
+	 * request proving an already stored session would pass after the Password is edited, wherever
+	 * PortalDuct answers a request without a session inside an HTTP 200 (n8n runs preAuthentication
+	 * in a test only when no session is stored). A login PortalDuct refuses with 401 makes n8n run
+	 * preAuthentication, whose error quotes PortalDuct; a refusal inside an HTTP 200 that says
+	 * `"success": false` [assumed variant] is caught by the rule below. The answer (a token) goes
+	 * nowhere: n8n keeps only OK or the error.
+	 */
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl.trim().replace(/\\/+$/, "").replace(/\\/v1$/i, "")}}',
-			url: '/v1/clientsPortalLoginChanges',
-			method: 'GET',
-			ignoreHttpStatusErrors: { ignore: true, except: [401, 403] },
+			url: paths.login,
+			method: 'POST',
+			// As logIn() sends it (transport/session.ts).
+			body: { email: '={{String($credentials.email).trim()}}', password: '={{$credentials.password}}' },
 		},
 		rules: [
 			{
-				type: 'responseCode',
+				type: 'responseSuccessBody',
 				properties: {
-					value: 401,
-					message: 'PortalDuct did not accept the token obtained with this email and password',
+					key: 'success',
+					value: false,
+					message:
+						'PortalDuct refused the login: its answer (HTTP 200) says "success": false. Check the Email and Password, and that the Base URL is the environment (sandbox or production) this account belongs to.',
 				},
 			},
 		],

@@ -3,13 +3,16 @@
  * (n8n source: packages/cli/src/services/credentials-tester.service.ts, `testCredentials` and
  * `runRequestTest`): the type's defaults and expressions resolved without an item, then the test
  * request through n8n-core's RoutingNode on a temporary node, which runs the credential's
- * preAuthentication and authenticate; an HTTP error is judged by the type's `responseCode` rules.
+ * preAuthentication and authenticate; an HTTP error is judged by the type's `responseCode` rules,
+ * a 2xx answer by its `responseSuccessBody` rules (the first whose `key` holds `value` fails it).
  */
 import { ExecuteContext, RoutingNode } from 'n8n-core';
 import {
 	Workflow,
 	type ICredentialTestRequest,
 	type ICredentialsDecrypted,
+	type IDataObject,
+	type INodeExecutionData,
 	type INode,
 	type INodeCredentialTestResult,
 	type INodeType,
@@ -28,10 +31,6 @@ export interface CredentialTestDeps {
 	additionalData(workflow: Workflow): IWorkflowExecuteAdditionalData;
 }
 
-// n8n names loaded node types in full; the credential's preAuthentication always runs on this type
-// with `temp` '' (the Workflow fills that default in), which is how n8n knows a test is running.
-const TEST_NODE_TYPE = 'n8n-nodes-base.noOp';
-
 /** `{status: 'OK' | 'Error', message}` as n8n's REST `POST /rest/credentials/test` answers. */
 export async function testCredential(
 	deps: CredentialTestDeps,
@@ -40,11 +39,11 @@ export async function testCredential(
 	const type = credentials.type;
 	const test = deps.credentialTypes.getByName(type).test as ICredentialTestRequest | undefined;
 	if (!test) return { status: 'Error', message: 'No testing function found for this credential.' };
-	const noOp = deps.nodeTypes.getByNameAndVersion(TEST_NODE_TYPE);
+	const noOp = deps.nodeTypes.getByNameAndVersion('n8n-nodes-base.noOp');
 	const node: INode = {
 		id: 'temp',
 		name: 'Temp-Node',
-		type: TEST_NODE_TYPE,
+		type: noOp.description.name,
 		typeVersion: 1,
 		position: [0, 0],
 		parameters: {},
@@ -53,7 +52,6 @@ export async function testCredential(
 	const testNodeType: INodeType = {
 		description: {
 			...noOp.description,
-			name: TEST_NODE_TYPE,
 			credentials: [{ name: type, required: true }],
 			properties: [{ displayName: 'Temp', name: 'temp', type: 'string', routing: { request: test.request }, default: '' }],
 		},
@@ -71,6 +69,7 @@ export async function testCredential(
 		return { status: 'Error', message: String((error as Error).message) };
 	}
 	const runExecutionData = { resultData: { runData: {} } } as IRunExecutionData;
+	let answer: INodeExecutionData[][] | null | undefined;
 	const context = new ExecuteContext(
 		workflow,
 		node,
@@ -85,7 +84,7 @@ export async function testCredential(
 	);
 	await workflow.expression.acquireIsolate();
 	try {
-		await new RoutingNode(context, testNodeType, credentials).runNode();
+		answer = await new RoutingNode(context, testNodeType, credentials).runNode();
 	} catch (error) {
 		const response = (error as { cause?: { response?: { status: number; statusText?: string } } }).cause?.response;
 		if (response) {
@@ -102,5 +101,15 @@ export async function testCredential(
 	} finally {
 		await workflow.expression.releaseIsolate();
 	}
+	for (const rule of test.rules ?? []) {
+		if (rule.type === 'responseSuccessBody' && readPath(answer?.[0]?.[0]?.json, rule.properties.key) === rule.properties.value) {
+			return { status: 'Error', message: rule.properties.message };
+		}
+	}
 	return { status: 'OK', message: 'Connection successful!' };
+}
+
+/** `a.b.c` of a JSON value, as lodash `get` reads a rule's key. */
+function readPath(value: unknown, path: string): unknown {
+	return path.split('.').reduce<unknown>((at, key) => (at && typeof at === 'object' ? (at as IDataObject)[key] : undefined), value);
 }

@@ -133,8 +133,7 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 
 	/**
 	 * Refreshes an expirable credential: runs the type's `preAuthentication` when the FIRST hidden
-	 * `expirable` property is empty, the caller saw it expire or the credential is being tested,
-	 * stores the result, returns it.
+	 * `expirable` property is empty or the caller saw it expire, stores the result, returns it.
 	 */
 	async preAuthentication(
 		helpers: IHttpRequestHelper,
@@ -151,11 +150,7 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		if (typeof credentialType.preAuthentication !== 'function') return undefined;
 
 		const current = credentials[expirable.name];
-		// n8n also runs it whenever the credential's Test button sends the test request: the test
-		// runs on a temporary NoOp node whose only parameter, `temp`, is '' (n8n source: cli
-		// credentials-helper.ts `isTestingCredentials`, credentials-tester.service.ts).
-		const isTestingCredentials = node?.parameters?.temp === '' && node?.type === 'n8n-nodes-base.noOp';
-		if (!(current === '' || current === undefined || credentialsExpired || isTestingCredentials)) return undefined;
+		if (!(current === '' || current === undefined || credentialsExpired)) return undefined;
 
 		const output = await credentialType.preAuthentication.call(
 			restrictToCredentialDomains(helpers, credentials),

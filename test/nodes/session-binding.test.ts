@@ -151,8 +151,9 @@ describe('after the Password is edited to a wrong one, the stored session is not
 			data: world.storedCredential() as ICredentialDataDecryptedObject,
 		});
 		expect(tested.status).toBe('Error');
-		expect(tested.message).toMatch(/refused the login/);
-		expect(world.sandbox.control.stats().loginFailures).toBe(1);
+		expect(tested.message).toMatch(/^PortalDuct refused the login for demo@portalduct\.test \(HTTP 401/);
+		// The Test's own login, then n8n's preAuthentication after that 401, whose error is shown.
+		expect(world.sandbox.control.stats().loginFailures).toBe(2);
 		// The old session's token went nowhere: the one request before the login carried none.
 		expect(world.sandbox.control.log().filter((entry) => entry.token !== 'none')).toEqual([]);
 	});

@@ -29,8 +29,16 @@ module.exports = {
 		});
 		// As the editor sends it after the user edits the Password: the stored session (hidden fields)
 		// with the new Password. Against a PortalDuct that refuses inside an HTTP 200, the test must
-		// still log in as typed and quote PortalDuct's refusal (issue 19).
-		await t.check('credential test of a stored session with an edited wrong Password, refusal inside HTTP 200: Error in PortalDuct\'s words', async () => {
+		// still log in as typed and say PortalDuct refused it (issue 19).
+		await t.check('credential test of a stored session with an edited wrong Password: Error in PortalDuct\'s words', async () => {
+			assert.equal((await test({ baseUrl: url, ...login })).data.status, 'OK');
+			const stored = (await ctx.n8n.rest('GET', `/rest/credentials/${ctx.credential.id}?includeData=true`)).data.data;
+			assert.ok(stored.accessToken, `the test stored no session: ${Object.keys(stored).join(', ')}`);
+			const { data } = await test({ ...stored, baseUrl: url, email: login.email, password: 'wrong-password' });
+			assert.equal(data.status, 'Error', data.message);
+			assert.match(data.message, /^PortalDuct refused the login for .+ \(HTTP 401[^)]*Email or password is wrong/, data.message);
+		});
+		await t.check('credential test of a stored session with an edited wrong Password, refusal inside HTTP 200: Error', async () => {
 			assert.equal((await test({ baseUrl: url, ...login })).data.status, 'OK');
 			const stored = (await ctx.n8n.rest('GET', `/rest/credentials/${ctx.credential.id}?includeData=true`)).data.data;
 			assert.ok(stored.accessToken, `the test stored no session: ${Object.keys(stored).join(', ')}`);
@@ -39,7 +47,7 @@ module.exports = {
 			try {
 				const { data } = await test({ ...stored, baseUrl: url, email: login.email, password: 'wrong-password' });
 				assert.equal(data.status, 'Error', data.message);
-				assert.match(data.message, /Email or password is wrong/, data.message);
+				assert.match(data.message, /^PortalDuct refused the login: its answer \(HTTP 200\) says "success": false/, data.message);
 				assert.ok(!data.message.includes('wrong-password'), data.message);
 			} finally {
 				await settings({ errorShape: 'contract', errorsInHttp200: false });
