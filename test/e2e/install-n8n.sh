@@ -12,7 +12,8 @@ STEP_TIMEOUT="${PORTALDUCT_N8N_STEP_TIMEOUT:-1800}" # seconds per npm step; a co
 
 case "$LINE" in
   1) N8N_VERSION=1.123.81; NODE_VERSION="" ;;
-  # 2.41.3 pins a package the registry lacks; 2.x needs Node >= 22 (isolated-vm), so bring Node 24.
+  # The newest 2.x that installs: 2.41.3 (the newest the registry serves, 2026-12-04) pins
+  # @n8n/agents@0.26.2, which the registry lacks. 2.x needs Node >= 22 (isolated-vm): bring Node 24.
   2) N8N_VERSION=2.41.1; NODE_VERSION=24.9.0 ;;
   *) echo "usage: $0 1|2" >&2; exit 2 ;;
 esac
