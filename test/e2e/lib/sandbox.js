@@ -20,6 +20,8 @@ async function startSandbox(modulePath, options = {}) {
 			for (const invoice of open) Object.assign(invoice, { status: 'paid', paidDate: new Date().toISOString().slice(0, 10) });
 			return open.map((i) => i.invoiceNumber);
 		},
+		/** A copy of the invoices PortalDuct collected from one connection, oldest first. */
+		invoicesOf: (connectionUuid) => (sandbox.state.invoices.get(connectionUuid) ?? []).map((i) => ({ ...i })),
 		/** The signing secret of the current registration (known to PortalDuct and the trigger only). */
 		registrationSecret: () => sandbox.state.registration?.secret,
 		client: new SandboxClient(sandbox.url),

@@ -1,6 +1,7 @@
 /** The programmatic control of a sandbox; routes-control.ts exposes the same over HTTP. */
 import type { SandboxCore } from './core';
 import { addFault } from './faults';
+import { changeInvoice } from './invoice-changes';
 import { seedInvoices } from './invoices';
 import { registrationView } from './registration';
 import { settingsSnapshot, validateSettingsPatch } from './settings';
@@ -37,6 +38,7 @@ export function createControl(core: SandboxCore): SandboxControl {
 		revokeTokens: () => revokeAllTokens(state),
 		submitPortalCredentials: async (input) => connections.submitPortalCredentials(input),
 		seedInvoices: (input) => seedInvoices(state, input),
+		changeInvoice: (invoiceId, input) => changeInvoice(state, invoiceId, input),
 		createConnection: (input) => ({ ...connections.createConnection(input) }),
 		deliveries: () => deliveries.snapshot(),
 		registration: () => registrationView(state),

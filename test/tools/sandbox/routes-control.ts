@@ -20,6 +20,7 @@ const CONTROL_INDEX = [
 	'POST   /_sandbox/portal-credentials',
 	'POST   /_sandbox/connections',
 	'POST   /_sandbox/invoices',
+	'PATCH  /_sandbox/invoices/:invoiceId',
 	'GET    /_sandbox/deliveries',
 	'GET    /_sandbox/registration',
 	'POST   /_sandbox/redeliver/:eventId',
@@ -87,6 +88,11 @@ export function controlRoutes(core: SandboxCore, control: SandboxControl): Route
 			handler: (ctx) => json(201, control.createConnection(body(ctx))),
 		},
 		{ method: 'POST', pattern: '/_sandbox/invoices', handler: (ctx) => json(201, control.seedInvoices(body(ctx))) },
+		{
+			method: 'PATCH',
+			pattern: '/_sandbox/invoices/:invoiceId',
+			handler: (ctx) => json(200, control.changeInvoice(ctx.params.invoiceId, body(ctx))),
+		},
 		{ method: 'GET', pattern: '/_sandbox/deliveries', handler: () => json(200, control.deliveries()) },
 		{
 			method: 'GET',

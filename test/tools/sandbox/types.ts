@@ -385,6 +385,16 @@ export interface SeedInvoicesInput {
 	currency?: string;
 }
 
+/** What PATCH /_sandbox/invoices/:invoiceId may change (at least one field). */
+export interface ChangeInvoiceInput {
+	amount?: number;
+	currency?: string;
+	status?: InvoiceStatus;
+	dueDate?: string;
+	/** Only kept while the status is paid. */
+	paidDate?: string;
+}
+
 export interface CreateConnectionInput {
 	clientUUID: string;
 	portalName: string;
@@ -415,6 +425,8 @@ export interface SandboxControl {
 	revokeTokens(): void;
 	submitPortalCredentials(input: PortalCredentialsInput): Promise<PortalSubmission>;
 	seedInvoices(input: SeedInvoicesInput): { connection_uuid: string; total: number };
+	/** Changes one collected invoice (by invoiceId or invoiceNumber) and returns it; no event is sent. */
+	changeInvoice(invoiceId: string, input: ChangeInvoiceInput): Invoice;
 	createConnection(input: CreateConnectionInput): Connection;
 	deliveries(): DeliveryRecord[];
 	registration(): RegistrationView | null;
