@@ -21,14 +21,15 @@ const { prepare, workflowId, CREDENTIAL_TYPE } = require('./lib/workflows');
 // a registration that is not its own) and hands its client to the trigger,
 // whose portal connections invoice-sync then reads. Phases: cli (before `n8n start`), server, after.
 // Each of examples/onboarding, http-request-credential, status-alerts and invoice-sync.json is run
-// by the scenario of that name; `examples` checks every example's node types on this line.
+// by the scenario of that name; `examples` checks every example's node types on this line, and
+// `example-parameters` every node's parameters against its installed type (only credentials may lack).
 // trigger-test-listen and trigger-foreign each start and end with the account unregistered.
 // ai-agent (after everyone else that reads the sandbox, with the sandbox as they left it) runs
 // examples/ai-agent-balance.json against a scripted OpenAI-compatible server of its own.
 // The Data Table chains (invoice-sync-daily, invoice-data-table, crm-data-table, status-data-table)
 // create their tables over REST and need n8n 2.x; status-data-table starts and ends unregistered.
 // trigger-restart is last: its server phase restarts n8n (and leaves it running).
-const SCENARIOS = ['pipeline', 'onboarding', 'http-request-credential', 'credential-per-item', 'status-trigger', 'trigger-load', 'trigger-test-listen', 'trigger-foreign', 'trigger-dialects', 'invoice-sync', 'invoice-sync-daily', 'invoice-data-table', 'crm-data-table', 'status-data-table', 'credential-test', 'node-types', 'examples', 'no-secrets', 'ai-agent', 'trigger-restart'];
+const SCENARIOS = ['pipeline', 'onboarding', 'http-request-credential', 'credential-per-item', 'status-trigger', 'trigger-load', 'trigger-test-listen', 'trigger-foreign', 'trigger-dialects', 'invoice-sync', 'invoice-sync-daily', 'invoice-data-table', 'crm-data-table', 'status-data-table', 'credential-test', 'node-types', 'examples', 'example-parameters', 'no-secrets', 'ai-agent', 'trigger-restart'];
 
 /** The base URL `npm run sandbox` listens on by default: examples name it where a URL is editable. */
 const SANDBOX_DEFAULT_URL = 'http://127.0.0.1:8787';
