@@ -26,7 +26,7 @@ const { prepare, workflowId, CREDENTIAL_TYPE } = require('./lib/workflows');
 // ai-agent (after everyone else that reads the sandbox, with the sandbox as they left it) runs
 // examples/ai-agent-balance.json against a scripted OpenAI-compatible server of its own.
 // trigger-restart is last: its server phase restarts n8n (and leaves it running).
-const SCENARIOS = ['pipeline', 'onboarding', 'http-request-credential', 'credential-per-item', 'status-trigger', 'trigger-load', 'trigger-test-listen', 'trigger-foreign', 'trigger-dialects', 'invoice-sync', 'invoice-sync-daily', 'credential-test', 'node-types', 'examples', 'no-secrets', 'ai-agent', 'trigger-restart'];
+const SCENARIOS = ['pipeline', 'onboarding', 'http-request-credential', 'credential-per-item', 'status-trigger', 'trigger-load', 'trigger-test-listen', 'trigger-foreign', 'trigger-dialects', 'invoice-sync', 'invoice-sync-daily', 'credential-test', 'node-types', 'output-schemas', 'examples', 'no-secrets', 'ai-agent', 'trigger-restart'];
 
 /** The base URL `npm run sandbox` listens on by default: examples name it where a URL is editable. */
 const SANDBOX_DEFAULT_URL = 'http://127.0.0.1:8787';
