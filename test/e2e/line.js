@@ -29,7 +29,7 @@ const { prepare, workflowId, CREDENTIAL_TYPE } = require('./lib/workflows');
 // The Data Table chains (invoice-sync-daily, invoice-data-table, crm-data-table, status-data-table)
 // create their tables over REST and need n8n 2.x; status-data-table starts and ends unregistered.
 // trigger-restart is last: its server phase restarts n8n (and leaves it running).
-const SCENARIOS = ['pipeline', 'onboarding', 'http-request-credential', 'credential-per-item', 'status-trigger', 'trigger-load', 'trigger-test-listen', 'trigger-foreign', 'trigger-dialects', 'invoice-sync', 'invoice-sync-daily', 'invoice-data-table', 'crm-data-table', 'status-data-table', 'credential-test', 'node-types', 'examples', 'example-parameters', 'no-secrets', 'ai-agent', 'trigger-restart'];
+const SCENARIOS = ['pipeline', 'onboarding', 'http-request-credential', 'credential-per-item', 'status-trigger', 'trigger-load', 'trigger-test-listen', 'trigger-foreign', 'trigger-dialects', 'invoice-sync', 'invoice-sync-daily', 'invoice-data-table', 'crm-data-table', 'status-data-table', 'credential-test', 'node-types', 'output-schemas', 'examples', 'example-parameters', 'no-secrets', 'ai-agent', 'trigger-restart'];
 
 /** The base URL `npm run sandbox` listens on by default: examples name it where a URL is editable. */
 const SANDBOX_DEFAULT_URL = 'http://127.0.0.1:8787';

@@ -5,7 +5,8 @@
 // folder, unpacks the tarball and checks that it holds only the built nodes and credentials plus
 // package.json, README, LICENSE and CHANGELOG; that every path of package.json's `n8n` block is in
 // it and loads; that each node's and credential's icons and each node's codex file are there; and
-// that the shipped code needs nothing but Node's built-ins and the peer n8n-workflow.
+// that every node operation (or trigger item) has its output schema where n8n looks; and that the
+// shipped code needs nothing but Node's built-ins and the peer n8n-workflow.
 //
 //   node test/release/check-tarball.js [--use-dist] [--keep]
 //
@@ -43,9 +44,27 @@ const AREAS = {
 	contents: 'holds only the built nodes and credentials, package.json, README, LICENSE, CHANGELOG',
 	manifest: 'package.json: name, keyword, no runtime dependencies, n8n paths present and loading',
 	assets: 'icons of every node and credential, codex .node.json of every node',
+	schemas: 'an output schema of every node operation (and trigger item) where n8n looks, and no other',
 	requires: 'shipped code requires only Node built-ins, the peer n8n-workflow and its own files',
 	changelog: 'CHANGELOG.md has a section for the version in package.json',
 };
+
+/** `1` -> `1.0.0`: the version folder n8n reads a node's schemas from is `v` and this. */
+function padVersion(version) {
+	return String(version).split('.').concat(['0', '0']).slice(0, 3).join('.');
+}
+
+/** Every [resource, operation] of a node description: its Resource options and each Operation picker's. */
+function operationsOf(description) {
+	const properties = description.properties ?? [];
+	const resource = properties.find((p) => p.name === 'resource');
+	const pickers = properties.filter((p) => p.name === 'operation');
+	return (resource?.options ?? []).flatMap(({ value }) =>
+		pickers
+			.filter((p) => p.displayOptions?.show?.resource?.includes(value))
+			.flatMap((p) => (p.options ?? []).map((o) => [value, o.value])),
+	);
+}
 
 /**
  * Everything wrong with an unpacked package: [{ area (a key of AREAS), message }], empty when
@@ -150,6 +169,42 @@ function inspectPackage(dir, files) {
 		} catch (error) {
 			add('assets', `${codex} is not JSON: ${error.message}`);
 		}
+	}
+
+	// Output schemas: n8n serves /schemas/<type>/<x.y.z>/<resource>/<operation>.json from
+	// __schema__/v<x.y.z>/<resource>/<operation>.json beside the node's file (a node without
+	// resource and operation: __schema__/v<x.y.z>/output.json), and the editor takes only an object
+	// schema with properties.
+	const expectedSchemas = new Set();
+	for (const { kind, file, instance } of loaded) {
+		if (kind !== 'node') continue;
+		const description = instance.description ?? {};
+		const base = path.posix.join(path.posix.dirname(file), '__schema__');
+		for (const version of [].concat(description.version ?? 1)) {
+			const versionDir = path.posix.join(base, `v${padVersion(version)}`);
+			const operations = operationsOf(description);
+			const wanted = operations.length ? operations.map(([r, o]) => `${versionDir}/${r}/${o}.json`) : [`${versionDir}/output.json`];
+			for (const schema of wanted) {
+				expectedSchemas.add(schema);
+				if (!has.has(schema)) {
+					add('schemas', `${schema} (the output schema n8n's editor shows before a run) is not in the tarball`);
+					continue;
+				}
+				let json;
+				try {
+					json = JSON.parse(fs.readFileSync(path.join(dir, schema), 'utf8'));
+				} catch (error) {
+					add('schemas', `${schema} is not JSON: ${error.message}`);
+					continue;
+				}
+				if (json?.type !== 'object' || !Object.keys(json.properties ?? {}).length) {
+					add('schemas', `${schema}: not an object schema with properties, which is all n8n's editor takes`);
+				}
+			}
+		}
+	}
+	for (const file of files) {
+		if (file.includes('/__schema__/') && !expectedSchemas.has(file)) add('schemas', `${file}: a schema for no operation of its node`);
 	}
 
 	// In n8n the package gets no dependencies installed: only Node built-ins and peers resolve.

@@ -12,6 +12,8 @@ const { inspectPackage } = require('./check-tarball') as {
 	inspectPackage: (dir: string, files: string[]) => Problem[];
 };
 
+const SCHEMA = JSON.stringify({ type: 'object', properties: { id: { type: 'string' } } });
+
 const SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><rect width="1" height="1"/></svg>';
 
 /** A minimal community package as `npm pack` would unpack it: path -> content. */
@@ -45,6 +47,8 @@ function goodPackage(): Record<string, string> {
 		'dist/nodes/Fake/Fake.node.json': JSON.stringify({ node: 'n8n-nodes-fake.fake', categories: ['Miscellaneous'] }),
 		'dist/nodes/Fake/fake.svg': SVG,
 		'dist/nodes/Fake/fake.dark.svg': SVG,
+		// A node without resource and operation: one schema for its items.
+		'dist/nodes/Fake/__schema__/v1.0.0/output.json': SCHEMA,
 		'dist/credentials/FakeApi.credentials.js':
 			"class FakeApi { constructor() { this.name = 'fakeApi'; this.icon = 'file:../nodes/Fake/fake.svg'; } }\nmodule.exports = { FakeApi };\n",
 	};
@@ -113,6 +117,15 @@ test.each([
 		'requires',
 		'requires ./transport/request, which is not in the tarball',
 	],
+	['a node without its output schema', { 'dist/nodes/Fake/__schema__/v1.0.0/output.json': undefined }, 'schemas', 'v1.0.0/output.json (the output schema'],
+	['a schema in a folder n8n does not read', { 'dist/nodes/Fake/__schema__/v1/output.json': SCHEMA }, 'schemas', '__schema__/v1/output.json: a schema for no operation'],
+	['a schema that is not JSON', { 'dist/nodes/Fake/__schema__/v1.0.0/output.json': '{' }, 'schemas', 'output.json is not JSON'],
+	[
+		'a schema the editor would not take',
+		{ 'dist/nodes/Fake/__schema__/v1.0.0/output.json': JSON.stringify({ type: 'object', properties: {} }) },
+		'schemas',
+		'not an object schema with properties',
+	],
 	['a changelog without the version', { 'CHANGELOG.md': '# Changelog\n\n## [Unreleased]\n' }, 'changelog', 'no "## [1.2.3]" section'],
 ])('%s is reported', (_what, change, area, message) => {
 	const problems = inspect({ ...goodPackage(), ...change });
@@ -132,6 +145,31 @@ test.each([
 ])('package.json with %s is reported', (_what, change, message) => {
 	const problems = inspect(withPackageJson(change));
 	expect(problems.map((p) => p.message)).toContainEqual(expect.stringContaining(message));
+});
+
+test('a node with resources and operations needs a schema for each operation, at its version', () => {
+	const description = {
+		name: 'fake',
+		version: 2,
+		icon: 'file:fake.svg',
+		properties: [
+			{ name: 'resource', options: [{ value: 'order' }, { value: 'user' }] },
+			{ name: 'operation', displayOptions: { show: { resource: ['order'] } }, options: [{ value: 'get' }, { value: 'create' }] },
+			{ name: 'operation', displayOptions: { show: { resource: ['user'] } }, options: [{ value: 'get' }] },
+		],
+	};
+	const node = `class Fake { constructor() { this.description = ${JSON.stringify(description)}; } }\nmodule.exports = { Fake };\n`;
+	const files: Record<string, string | undefined> = {
+		...goodPackage(),
+		'dist/nodes/Fake/Fake.node.js': node,
+		'dist/nodes/Fake/__schema__/v1.0.0/output.json': undefined,
+		'dist/nodes/Fake/__schema__/v2.0.0/order/get.json': SCHEMA,
+		'dist/nodes/Fake/__schema__/v2.0.0/user/get.json': SCHEMA,
+	};
+	expect(inspect(files).map((p) => p.message)).toEqual([
+		"dist/nodes/Fake/__schema__/v2.0.0/order/create.json (the output schema n8n's editor shows before a run) is not in the tarball",
+	]);
+	expect(inspect({ ...files, 'dist/nodes/Fake/__schema__/v2.0.0/order/create.json': SCHEMA })).toEqual([]);
 });
 
 test('a node file that does not export a class named like the file is reported', () => {
