@@ -12,6 +12,7 @@ import {
 
 import { actionProperties, findAction } from './actions';
 import { CREDENTIAL_TYPE } from './api';
+import { editorHints, runHints } from './hints';
 import { readRunOptions, runOptionsField } from './run-options';
 import { forEachBounded } from './transport/limiter';
 import { startRun } from './transport/run';
@@ -48,6 +49,7 @@ export class PortalDuct implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
 		properties: [...actionProperties(), runOptionsField],
+		hints: editorHints,
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -127,6 +129,8 @@ export class PortalDuct implements INodeType {
 			}
 		});
 		const output = results.flat();
+		const hints = runHints(this, `${resource}:${operation}`, output.length, run);
+		if (hints.length > 0) this.addExecutionHints(...hints);
 		return [output];
 	}
 }
