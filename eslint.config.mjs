@@ -1,11 +1,10 @@
-// n8n's community-node rules (what n8n Cloud verification applies) over the shipped code and package.json.
-import { configs } from '@n8n/eslint-plugin-community-nodes';
-import tsParser from '@typescript-eslint/parser';
-import * as jsoncParser from 'jsonc-eslint-parser';
+// n8n-node's default lint rules (`config` of @n8n/node-cli/eslint: what `n8n-node lint` applies,
+// with n8n's community-node and Cloud rules) over the shipped code and package.json. Not n8n-node's
+// strict mode: that config file, as is, would lint the tests with n8n Cloud rules (CONTRIBUTING.md).
+import { config } from '@n8n/node-cli/eslint';
+import { globalIgnores } from 'eslint/config';
 
 export default [
-	{ ignores: ['dist/**', 'node_modules/**', 'test/**', '**/*.js', '**/*.mjs'] },
-	{ files: ['nodes/**/*.ts', 'credentials/**/*.ts'], languageOptions: { parser: tsParser } },
-	{ files: ['package.json'], languageOptions: { parser: jsoncParser } },
-	{ ...configs.recommended, files: ['nodes/**/*.ts', 'credentials/**/*.ts', 'package.json'] },
+	globalIgnores(['dist/', 'node_modules/', 'test/', 'test-build/', 'docs/', 'examples/', '**/*.js', '**/*.mjs']),
+	...config,
 ];

@@ -72,7 +72,7 @@ export class PortalDuctApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			required: true,
-			placeholder: 'https://api.portalduct.example',
+			placeholder: 'e.g. https://api.portalduct.example',
 			description:
 				'The API host of your PortalDuct environment (sandbox or production), e.g. https://api.portalduct.example, without /v1. PortalDuct gives each account both hosts when it is set up; ask your PortalDuct contact if you do not have them.',
 		},
@@ -80,7 +80,7 @@ export class PortalDuctApi implements ICredentialType {
 			displayName: 'Email',
 			name: 'email',
 			type: 'string',
-			placeholder: 'name@email.com',
+			placeholder: 'e.g. name@email.com',
 			default: '',
 			required: true,
 			description: 'The email address registered with PortalDuct for this environment',

@@ -12,9 +12,11 @@ import {
 
 import { actionProperties, findAction } from './actions';
 import { CREDENTIAL_TYPE } from './api';
+import { editorHints, runHints } from './hints';
 import { readRunOptions, runOptionsField } from './run-options';
 import { forEachBounded } from './transport/limiter';
 import { startRun } from './transport/run';
+import type { CheckedItem } from './actions/types';
 
 /** The error as n8n shows it for item `itemIndex`: API errors stay API errors (HTTP code kept). */
 function placeError(ctx: IExecuteFunctions, error: Error, itemIndex: number): NodeApiError | NodeOperationError {
@@ -47,6 +49,7 @@ export class PortalDuct implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
 		properties: [...actionProperties(), runOptionsField],
+		hints: editorHints,
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -91,11 +94,11 @@ export class PortalDuct implements INodeType {
 
 		// Every item's fields are checked before the first request, so a bad row stops the run
 		// before anything is created (or, continuing on fail, becomes an error item on its own).
-		const inputs: unknown[] = [];
+		const checked: CheckedItem[] = [];
 		const refused = new Map<number, Error>();
 		for (let i = 0; i < items.length; i++) {
 			try {
-				inputs[i] = action.read.call(this, i);
+				checked[i] = action.read.call(this, i);
 			} catch (error) {
 				if (!continueOnFail) throw placeError(this, error as Error, i);
 				refused.set(i, error as Error);
@@ -115,7 +118,7 @@ export class PortalDuct implements INodeType {
 				return;
 			}
 			try {
-				const result = await action.execute.call(this, inputs[i], i, run);
+				const result = await checked[i](run);
 				results[i] = (Array.isArray(result) ? result : [result]).map((json) => ({
 					json: json as IDataObject,
 					pairedItem: { item: i },
@@ -126,6 +129,8 @@ export class PortalDuct implements INodeType {
 			}
 		});
 		const output = results.flat();
+		const hints = runHints(this, `${resource}:${operation}`, output.length, run);
+		if (hints.length > 0) this.addExecutionHints(...hints);
 		return [output];
 	}
 }

@@ -20,26 +20,34 @@ export function describeValue(value: unknown): string {
 }
 
 /**
- * "Item 3: " before a message, naming the row that failed; nothing when the node runs as an AI
- * agent's tool (its type ends in "Tool"), where every call is one item and the prefix would only
- * puzzle the model.
+ * "Item 250 (index 249): " before a message: the row as a person counts it (n8n's index starts at
+ * 0, and expressions and the error's details use the index), so both. Nothing when the node runs
+ * as an AI agent's tool (its type ends in "Tool"), where every call is one item and the prefix
+ * would only puzzle the model.
  */
 export function itemPrefix(ctx: IExecuteFunctions, itemIndex: number): string {
-	return ctx.getNode().type.endsWith('Tool') ? '' : `Item ${itemIndex}: `;
+	return ctx.getNode().type.endsWith('Tool') ? '' : `Item ${itemIndex + 1} (index ${itemIndex}): `;
 }
 
+/** A field's value refused before sending: the item, the field, what it must be; `fix` says how. */
 export function invalidField(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	label: string,
 	expected: string,
 	value: unknown,
+	fix?: string,
 ): NodeOperationError {
 	return new NodeOperationError(
 		ctx.getNode(),
 		`${itemPrefix(ctx, itemIndex)}"${label}" must be ${expected}, but it is ${describeValue(value)}`,
-		{ itemIndex, description: 'Nothing was sent to PortalDuct for this item.' },
+		{ itemIndex, description: `${fix ? `${fix} ` : ''}Nothing was sent to PortalDuct for this item.` },
 	);
+}
+
+/** Whether `text` is a UUID (any case). */
+export function isUuid(text: string): boolean {
+	return UUID.test(text);
 }
 
 export function readUuid(
@@ -50,7 +58,7 @@ export function readUuid(
 ): string {
 	const value = ctx.getNodeParameter(name, itemIndex, '') as unknown;
 	const text = typeof value === 'string' ? value.trim() : value;
-	if (typeof text !== 'string' || !UUID.test(text)) {
+	if (typeof text !== 'string' || !isUuid(text)) {
 		throw invalidField(ctx, itemIndex, label, 'a UUID like 3f2b8c1e-7d4a-4e2b-9c1f-0a5d6e7f8a9b', value);
 	}
 	// Sent and output as the caller wrote it: an upper-case id of their platform round-trips.

@@ -170,7 +170,7 @@ function refuseForeign(ctx: IHookFunctions, current: Registration, webhookUrl: s
 		ctx.getNode(),
 		`PortalDuct already sends this account's portal login changes to ${shown}` +
 			(inThisN8n ? ', another PortalDuct Trigger workflow in this n8n' : ', an address that is not a PortalDuct Trigger of this n8n') +
-			`. Unpublish ${inThisN8n ? 'that workflow' : 'what uses that address'} first, or turn on Options > Replace Existing Registration to take the account over.`,
+			`. Unpublish (1.x: deactivate) ${inThisN8n ? 'that workflow' : 'what uses that address'} first, or turn on Options > Replace Existing Registration to take the account over.`,
 		{
 			description:
 				'PortalDuct keeps one webhook URL per account. Keep one trigger workflow per account and route its events with a Switch node, or turn on Replace Existing Registration: that address then stops receiving portal login changes and is not restored afterwards (a workflow there stays published but receives nothing).',
@@ -210,7 +210,7 @@ function judgeCurrent(
 		`A test listen cannot take the PortalDuct account from ${addressToShow(current.url)}: it could not put that registration back as it is when the test ends`,
 		{
 			description:
-				'That address is not a PortalDuct Trigger using this credential as it is now, so its signing secret is not known here. Publish this workflow instead (Replace Existing Registration takes the account for good), or unpublish what uses that address while you test.',
+				'That address is not a PortalDuct Trigger using this credential as it is now, so its signing secret is not known here. Publish this workflow instead (1.x: activate it; Replace Existing Registration takes the account for good), or unpublish (1.x: deactivate) what uses that address while you test.',
 		},
 	);
 }
@@ -235,7 +235,7 @@ function unseenToRestore(
 		ctx.logger.warn(`${unchecked}; this workflow's published trigger (${addressToShow(published.url)}) gets it back when the test ends.`);
 	} else {
 		ctx.logger.warn(
-			`${unchecked}. This n8n process has no published registration of this workflow to put back when the test ends: if the workflow is published (by another n8n main), publish it again after the test.`,
+			`${unchecked}. This n8n process has no published registration of this workflow to put back when the test ends: if the workflow is published (by another n8n main), publish it again after the test (1.x: activate it).`,
 		);
 	}
 	return published;
@@ -257,7 +257,7 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 			`PortalDuct at ${credential.baseUrl} cannot reach this trigger: n8n's webhook URL ${webhookUrl} is ${unreachable}`,
 			{
 				description:
-					'Set WEBHOOK_URL (N8N_WEBHOOK_URL on n8n 2.x) to the https address where PortalDuct can reach this n8n, e.g. https://n8n.example.com/, restart n8n and activate again. For a local trial, run PortalDuct\'s sandbox on the same machine (npm run sandbox).',
+					'Set WEBHOOK_URL (N8N_WEBHOOK_URL on n8n 2.x) to the https address where PortalDuct can reach this n8n, e.g. https://n8n.example.com/, restart n8n and publish the workflow again (1.x: activate it). For a local trial, run PortalDuct\'s sandbox on the same machine (npm run sandbox).',
 			},
 		);
 	}

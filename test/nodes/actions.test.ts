@@ -107,13 +107,15 @@ test('Portal Login Webhook > Register, Get, Remove', async () => {
 	expect(got.json('PortalDuct')[0]).toMatchObject({ registered: true, url });
 
 	const removed = await w.act({ resource: 'webhook', operation: 'remove' });
-	expect(removed.json('PortalDuct')[0]).toEqual({ removed: true });
+	// n8n's shape for a delete, `deleted`, with `removed` kept for workflows that read it.
+	expect(removed.json('PortalDuct')[0]).toEqual({ deleted: true, removed: true });
 	expect(w.sandbox.control.registration()).toBeNull();
 
 	const none = await w.act({ resource: 'webhook', operation: 'get' });
 	expect(none.json('PortalDuct')[0]).toEqual({ registered: false });
 	const removedAgain = await w.act({ resource: 'webhook', operation: 'remove' });
-	expect(removedAgain.json('PortalDuct')[0]).toMatchObject({ removed: false });
+	expect(removedAgain.json('PortalDuct')[0]).toEqual({ deleted: false, removed: false, reason: 'No webhook was registered' });
+	expect(w.sandbox.control.registration()).toBeNull();
 });
 
 test('Auth > Get Token outputs expiry, and the tokens only when asked', async () => {

@@ -40,19 +40,19 @@ const balance = (clientUUID: string) => ({ resource: 'client', operation: 'getBa
 const invoices = (over: IDataObject) => ({ resource: 'invoice', operation: 'getMany', connectionUuid: uuid(), limit: 5, ...over });
 
 const cases: Case[] = [
-	{ title: 'non-UUID customer id', params: () => customer({ customerUUID: 'acme-42' }), message: /^Item 0: "Customer UUID" must be a UUID like .*, but it is "acme-42"$/, refusedLocally: true },
-	{ title: 'empty customer id', params: () => customer({ customerUUID: '={{ "" }}' }), message: /^Item 0: "Customer UUID" must be a UUID .*, but it is empty$/, refusedLocally: true },
+	{ title: 'non-UUID customer id', params: () => customer({ customerUUID: 'acme-42' }), message: /^Item 1 \(index 0\): "Customer UUID" must be a UUID like .*, but it is "acme-42"$/, refusedLocally: true },
+	{ title: 'empty customer id', params: () => customer({ customerUUID: '={{ "" }}' }), message: /^Item 1 \(index 0\): "Customer UUID" must be a UUID .*, but it is empty$/, refusedLocally: true },
 	{ title: 'a number as customer id', params: () => customer({ customerUUID: '={{ 12345 }}' }), message: /"Customer UUID" must be a UUID .*, but it is the number 12345$/, refusedLocally: true },
-	{ title: 'empty name', params: () => customer({ name: '   ' }), message: /^Item 0: "Name" must be a text of 1 to 200 characters, but it is empty$/, refusedLocally: true },
+	{ title: 'empty name', params: () => customer({ name: '   ' }), message: /^Item 1 \(index 0\): "Name" must be a text of 1 to 200 characters, but it is empty$/, refusedLocally: true },
 	{ title: 'name too long', params: () => customer({ name: 'x'.repeat(201) }), message: /"Name" must be a text of 1 to 200 characters/, refusedLocally: true },
-	{ title: 'malformed email', params: () => customer({ additionalFields: { email: 'ops-at-acme' } }), message: /^Item 0: "Email" must be an email address like .*, but it is "ops-at-acme"$/, refusedLocally: true },
-	{ title: 'metadata that is not JSON', params: () => customer({ additionalFields: { metadata: '{crmId: 1' } }), message: /^Item 0: "Metadata" must be a JSON object/, refusedLocally: true },
+	{ title: 'malformed email', params: () => customer({ additionalFields: { email: 'ops-at-acme' } }), message: /^Item 1 \(index 0\): "Email" must be an email address like .*, but it is "ops-at-acme"$/, refusedLocally: true },
+	{ title: 'metadata that is not JSON', params: () => customer({ additionalFields: { metadata: '{crmId: 1' } }), message: /^Item 1 \(index 0\): "Metadata" must be a JSON object/, refusedLocally: true },
 	{ title: 'metadata that is a list', params: () => client({ additionalFields: { metadata: '[1,2]' } }), message: /"Metadata" must be a JSON object .*, but it is "\[1,2\]"$/, refusedLocally: true },
 	{ title: 'a boolean as client id', params: () => client({ clientUUID: '={{ true }}' }), message: /"Client UUID" must be a UUID .*, but it is the boolean true$/, refusedLocally: true },
 	{ title: 'non-UUID client id for a balance', params: () => balance('NW-1001'), message: /"Client UUID" must be a UUID .*"NW-1001"/, refusedLocally: true },
 	{ title: 'non-UUID connection id', params: () => invoices({ connectionUuid: 'conn-1' }), message: /"Connection UUID" must be a UUID/, refusedLocally: true },
-	{ title: 'limit of zero', params: () => invoices({ limit: 0 }), message: /^Item 0: "Limit" must be a whole number of 1 or more, but it is the number 0$/, refusedLocally: true },
-	{ title: 'webhook URL that is not http(s)', params: () => ({ resource: 'webhook', operation: 'register', url: 'ftp://files.example' }), message: /^Item 0: "URL" must be an http\(s\) URL/, refusedLocally: true },
+	{ title: 'limit of zero', params: () => invoices({ limit: 0 }), message: /^Item 1 \(index 0\): "Limit" must be a whole number of 1 or more, but it is the number 0$/, refusedLocally: true },
+	{ title: 'webhook URL that is not http(s)', params: () => ({ resource: 'webhook', operation: 'register', url: 'ftp://files.example' }), message: /^Item 1 \(index 0\): "URL" must be an http\(s\) URL/, refusedLocally: true },
 	{ title: 'unknown client', params: () => balance('00000000-0000-4000-8000-000000000000'), message: /^PortalDuct has no client 00000000-0000-4000-8000-000000000000/, refusedLocally: false },
 	{ title: 'unknown connection', params: () => invoices({ connectionUuid: '00000000-0000-4000-8000-00000000000c' }), message: /^PortalDuct has no connection 00000000-0000-4000-8000-00000000000c/, refusedLocally: false },
 	{ title: 'client of an unknown customer', params: () => client({ customerUUID: '00000000-0000-4000-8000-0000000000cc' }), message: /^PortalDuct has no customer 00000000-0000-4000-8000-0000000000cc \(create the customer before its clients\)/, refusedLocally: false },
@@ -101,14 +101,14 @@ test('one bad row among good ones: nothing is sent without continue-on-fail; wit
 	const params = { resource: 'customer', operation: 'create', customerUUID: '={{ $json.id }}', name: 'Batch' };
 	const before = w.sandbox.state.customers.size;
 	const failed = await w.act(params, { rows });
-	expect(failed.error?.message).toMatch(/^Item 1: "Customer UUID" must be a UUID/);
+	expect(failed.error?.message).toMatch(/^Item 2 \(index 1\): "Customer UUID" must be a UUID/);
 	expect(w.sandbox.state.customers.size).toBe(before);
 
 	const kept = await w.act(params, { rows, continueOnFail: true });
 	const out = kept.output('PortalDuct');
 	expect(out.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 	expect(out[0].json).toMatchObject({ customerUUID: rows[0].id, created: true });
-	expect(out[1].json.error).toMatch(/^Item 1: "Customer UUID"/);
+	expect(out[1].json.error).toMatch(/^Item 2 \(index 1\): "Customer UUID"/);
 	expect(out[2].json).toMatchObject({ customerUUID: rows[2].id, created: true });
 	expect(w.sandbox.state.customers.size).toBe(before + 2);
 });

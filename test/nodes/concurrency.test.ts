@@ -109,7 +109,7 @@ test('every item is checked before the first request, at any concurrency', async
 	w.sandbox.control.resetStats();
 	const rows = [...Array.from({ length: 20 }, () => ({ clientUUID })), { clientUUID: 'oops' }];
 	const run = await w.act(balance({ concurrency: 10 }), { rows });
-	expect(run.error?.message).toMatch(/^Item 20: "Client UUID" must be a UUID/);
+	expect(run.error?.message).toMatch(/^Item 21 \(index 20\): "Client UUID" must be a UUID/);
 	expect(w.sandbox.control.stats().requestsTotal).toBe(0);
 });
 
@@ -118,7 +118,7 @@ test('an option out of range is refused before any request, naming the option', 
 	w = created;
 	w.sandbox.control.resetStats();
 	const run = await w.act(balance({ concurrency: 0 }), { rows: [{ clientUUID }] });
-	expect(run.error?.message).toBe(`Item 0: "Options > Concurrency" must be a whole number from 1 to ${runLimits.maxConcurrency}, but it is the number 0`);
+	expect(run.error?.message).toBe(`Item 1 (index 0): "Options > Concurrency" must be a whole number from 1 to ${runLimits.maxConcurrency}, but it is the number 0`);
 	expect(w.sandbox.control.stats().requestsTotal).toBe(0);
 });
 

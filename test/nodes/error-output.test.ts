@@ -48,7 +48,7 @@ const cases: Case[] = [
 		good: [0],
 		failures: {
 			1: { message: /^PortalDuct has no client /, httpCode: '404' },
-			2: { message: /^Item 2: "Client UUID" must be a UUID/ },
+			2: { message: /^Item 3 \(index 2\): "Client UUID" must be a UUID/ },
 		},
 	},
 	{
@@ -58,7 +58,7 @@ const cases: Case[] = [
 		good: [0],
 		failures: {
 			1: { message: /already exists in PortalDuct/, httpCode: '409' },
-			2: { message: /^Item 2: "Customer UUID" must be a UUID/ },
+			2: { message: /^Item 3 \(index 2\): "Customer UUID" must be a UUID/ },
 		},
 	},
 	{
@@ -78,7 +78,7 @@ const cases: Case[] = [
 		good: [0],
 		failures: {
 			1: { message: /^PortalDuct has no customer /, httpCode: '404' },
-			2: { message: /^Item 2: "Name" must be a text/ },
+			2: { message: /^Item 3 \(index 2\): "Name" must be a text/ },
 		},
 	},
 	{
@@ -88,7 +88,7 @@ const cases: Case[] = [
 		good: [0],
 		failures: {
 			1: { message: /^PortalDuct has no connection /, httpCode: '404' },
-			2: { message: /^Item 2: "Connection UUID" must be a UUID/ },
+			2: { message: /^Item 3 \(index 2\): "Connection UUID" must be a UUID/ },
 		},
 	},
 	{
@@ -98,7 +98,7 @@ const cases: Case[] = [
 		good: [0],
 		failures: {
 			1: { message: /^PortalDuct rejected the request: .*not a loopback address/, httpCode: '400' },
-			2: { message: /^Item 2: "URL" must be an http\(s\) URL/ },
+			2: { message: /^Item 3 \(index 2\): "URL" must be an http\(s\) URL/ },
 		},
 	},
 	{
@@ -130,7 +130,7 @@ const cases: Case[] = [
 		params: () => ({ resource: 'auth', operation: 'refreshToken', refreshToken: fromRow('token') }),
 		rows: () => [{ token: 'not-a-refresh-token' }],
 		good: [],
-		failures: { 0: { message: /^Item 0: PortalDuct refused the refresh token/ } },
+		failures: { 0: { message: /^Item 1 \(index 0\): PortalDuct refused the refresh token/ } },
 	},
 ];
 
@@ -172,8 +172,10 @@ test('"Continue (using regular output)" keeps every item on the one output, erro
 		httpCode: '404',
 	});
 	expect(out[2].json).toEqual({
-		error: expect.stringMatching(/^Item 2: "Client UUID" must be a UUID/),
-		errorDescription: 'Nothing was sent to PortalDuct for this item.',
+		error: expect.stringMatching(/^Item 3 \(index 2\): "Client UUID" must be a UUID/),
+		// "not-a-uuid" could be an id of the user's platform: the description names the ID Format fix.
+		errorDescription:
+			'If "not-a-uuid" is the client\'s ID in your own platform, set "ID Format" to "Your Own ID (Any Text)": the node turns it into the same UUID every time. Nothing was sent to PortalDuct for this item.',
 	});
 	expect(out.every((item) => item.error === undefined)).toBe(true);
 	expect(run.output('PortalDuct', 0, 1)).toEqual([]);

@@ -62,6 +62,6 @@ test('an empty own id is refused before any request, naming the field', async ()
 	w = await world();
 	w.sandbox.control.resetStats();
 	const run = await w.act({ resource: 'customer', operation: 'create', idFormat: 'ownId', customerOwnId: '  ', name: 'Acme' });
-	expect(run.error?.message).toBe('Item 0: "Customer ID (Your Own)" must be an ID of your platform of 1 to 200 characters, such as 48213, but it is empty');
+	expect(run.error?.message).toBe('Item 1 (index 0): "Customer ID (Your Own)" must be an ID of your platform of 1 to 200 characters, such as 48213, but it is empty');
 	expect(w.sandbox.control.stats().requestsTotal).toBe(0);
 });

@@ -132,7 +132,7 @@ describe('activation asks before it takes over', () => {
 			await w.act({ resource: 'webhook', operation: 'register', url: foreign });
 			const server = await serve(triggerWorkflow());
 			const refusal = server.hooks().activate();
-			await expect(refusal).rejects.toThrow(`PortalDuct already sends this account's portal login changes to ${other.url}, an address that is not a PortalDuct Trigger of this n8n. Unpublish what uses that address first, or turn on Options > Replace Existing Registration to take the account over.`);
+			await expect(refusal).rejects.toThrow(`PortalDuct already sends this account's portal login changes to ${other.url}, an address that is not a PortalDuct Trigger of this n8n. Unpublish (1.x: deactivate) what uses that address first, or turn on Options > Replace Existing Registration to take the account over.`);
 			const shown = await server.hooks().activate().then(
 				() => '',
 				(e: Error) => JSON.stringify({ ...e, message: e.message, description: (e as { description?: string }).description }),
@@ -163,7 +163,7 @@ describe('activation asks before it takes over', () => {
 				() => undefined,
 				(e: Error) => e,
 			);
-			expect(error?.message).toBe(`PortalDuct already sends this account's portal login changes to ${a.webhookUrl}, an address that is not a PortalDuct Trigger of this n8n. Unpublish what uses that address first, or turn on Options > Replace Existing Registration to take the account over.`);
+			expect(error?.message).toBe(`PortalDuct already sends this account's portal login changes to ${a.webhookUrl}, an address that is not a PortalDuct Trigger of this n8n. Unpublish (1.x: deactivate) what uses that address first, or turn on Options > Replace Existing Registration to take the account over.`);
 			expect(JSON.stringify({ ...error, message: error?.message })).not.toContain(token);
 		}
 		expect(held().url?.startsWith(`${a.webhookUrl}?token=${token}`)).toBe(true);

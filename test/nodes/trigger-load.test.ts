@@ -101,7 +101,7 @@ describe('two workflows on one PortalDuct account', () => {
 		const b = await listen(triggerWorkflow());
 		await a.hooks().activate();
 		await expect(b.hooks().activate()).rejects.toThrow(
-			`PortalDuct already sends this account's portal login changes to ${a.webhookUrl}, an address that is not a PortalDuct Trigger of this n8n. Unpublish what uses that address first, or turn on Options > Replace Existing Registration to take the account over.`,
+			`PortalDuct already sends this account's portal login changes to ${a.webhookUrl}, an address that is not a PortalDuct Trigger of this n8n. Unpublish (1.x: deactivate) what uses that address first, or turn on Options > Replace Existing Registration to take the account over.`,
 		);
 		expect(w.sandbox.state.registration!.url.startsWith(`${a.webhookUrl}?token=`)).toBe(true);
 		// The message shows the holder's URL without its token.
@@ -128,7 +128,7 @@ describe('two workflows on one PortalDuct account', () => {
 		await a.close();
 		servers = servers.filter((s) => s !== a);
 		const b = await listen(triggerWorkflow());
-		await expect(b.hooks().activate()).rejects.toThrow(`to ${a.webhookUrl}, an address that is not a PortalDuct Trigger of this n8n. Unpublish what uses that address first, or turn on Options > Replace Existing Registration to take the account over.`);
+		await expect(b.hooks().activate()).rejects.toThrow(`to ${a.webhookUrl}, an address that is not a PortalDuct Trigger of this n8n. Unpublish (1.x: deactivate) what uses that address first, or turn on Options > Replace Existing Registration to take the account over.`);
 		const taking = await listen(triggerWorkflow({ replaceExistingRegistration: true }));
 		await taking.hooks().activate();
 		expect(w.sandbox.state.registration!.url.startsWith(`${taking.webhookUrl}?token=`)).toBe(true);
@@ -140,7 +140,7 @@ describe('two workflows on one PortalDuct account', () => {
 		const a = await listen(triggerWorkflow());
 		await a.hooks().activate();
 		const bTest = await listen(triggerWorkflow(), 'manual');
-		await expect(bTest.hooks().activate()).rejects.toThrow(`to ${a.webhookUrl}, an address that is not a PortalDuct Trigger of this n8n. Unpublish what uses that address first, or turn on Options > Replace Existing Registration to take the account over.`);
+		await expect(bTest.hooks().activate()).rejects.toThrow(`to ${a.webhookUrl}, an address that is not a PortalDuct Trigger of this n8n. Unpublish (1.x: deactivate) what uses that address first, or turn on Options > Replace Existing Registration to take the account over.`);
 	});
 
 	test('a test listen of the same node puts production back afterwards, with its secret', async () => {

@@ -26,7 +26,7 @@ test('Refresh Token where the API has no refresh endpoint says so, and that the 
 	const refreshToken = await sessionOf(w);
 	const run = await w.act({ resource: 'auth', operation: 'refreshToken', refreshToken });
 	expect(run.error?.message).toBe(
-		`Item 0: PortalDuct has no refresh endpoint /v1/refreshToken at ${w.sandbox.url} (HTTP 404)`,
+		`Item 1 (index 0): PortalDuct has no refresh endpoint /v1/refreshToken at ${w.sandbox.url} (HTTP 404)`,
 	);
 	expect((run.error as { description?: string }).description).toMatch(/falls back to logging in/);
 	expect(run.error?.message).not.toMatch(/refused/);
@@ -35,7 +35,7 @@ test('Refresh Token where the API has no refresh endpoint says so, and that the 
 test('a refresh token PortalDuct refuses is still called refused', async () => {
 	w = await world();
 	const run = await w.act({ resource: 'auth', operation: 'refreshToken', refreshToken: 'spent-or-unknown' });
-	expect(run.error?.message).toMatch(/^Item 0: PortalDuct refused the refresh token \(HTTP 401 /);
+	expect(run.error?.message).toMatch(/^Item 1 \(index 0\): PortalDuct refused the refresh token \(HTTP 401 /);
 });
 
 test('without a refresh endpoint, an expired session costs one login and the item succeeds', async () => {

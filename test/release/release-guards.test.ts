@@ -1,6 +1,7 @@
 /**
  * What stands between a commit and npm: the prepublishOnly guard (no `npm publish` outside GitHub
- * Actions with provenance), the publish workflow's tag check, and audit:prod's verdicts.
+ * Actions with provenance), the publish workflow's tag check and its trusted publishing (no npm
+ * token anywhere), and audit:prod's verdicts.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -140,5 +141,83 @@ describe('audit:prod verdicts', () => {
 		expect(v.lines.join('\n')).toContain('405 Method Not Allowed');
 		expect(v.lines.join('\n')).toContain('UNKNOWN, not clean');
 		expect(verdict('', null).kind).toBe('unknown');
+	});
+});
+
+describe('publish workflow: npm trusted publishing, no token', () => {
+	const { publishWorkflowProblems } = require('./check-publish-workflow') as {
+		publishWorkflowProblems: (text: string) => string[];
+	};
+	const WORKFLOW = fs.readFileSync(path.join(REPO, '.github', 'workflows', 'publish.yml'), 'utf8');
+	const PUBLISH = /^( *)- name: npm publish --provenance \(trusted publishing\)\n\1  run: .*$/m;
+
+	/** The real workflow with `extra` lines added under its publish step (as its `env` or `run`). */
+	function withPublishStep(extra: string): string {
+		expect(WORKFLOW).toMatch(PUBLISH);
+		return WORKFLOW.replace(PUBLISH, (step, indent: string) => `${step}\n${extra.replace(/^/gm, `${indent}  `)}`);
+	}
+
+	test('the real workflow passes, and its check script says so', () => {
+		expect(publishWorkflowProblems(WORKFLOW)).toEqual([]);
+		const r = spawnSync(process.execPath, [path.join(__dirname, 'check-publish-workflow.js')], { encoding: 'utf8', timeout: 30_000 });
+		expect(r.status).toBe(0);
+		expect(r.stdout).toContain('passed: publish.yml publishes by trusted publishing, with no token');
+	});
+
+	test.each([
+		['NODE_AUTH_TOKEN from a secret', 'env:\n  NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}', /NODE_AUTH_TOKEN/],
+		['a lower-case node_auth_token', 'env:\n  node_auth_token: x', /NODE_AUTH_TOKEN/],
+		['NPM_TOKEN under another name', 'env:\n  TOKEN: ${{ secrets.NPM_TOKEN }}', /NPM_TOKEN/],
+		['any repository secret', 'env:\n  PUBLISH_KEY: ${{ secrets.PUBLISH_KEY }}', /repository secret/],
+		['npm_config__authToken', 'env:\n  npm_config__authToken: abc', /_authToken/],
+		['NPM_CONFIG__AUTHTOKEN', 'env:\n  NPM_CONFIG__AUTHTOKEN: abc', /_authToken/],
+		['an .npmrc _authToken line', 'env:\n  X: "//registry.npmjs.org/:_authToken=abc"', /_authToken/],
+		['npm_config__auth', 'env:\n  npm_config__auth: dXNlcjpwYXNz', /_auth setting/],
+	])('a token planted in the publish step fails it: %s', (_what, planted, named) => {
+		const problems = publishWorkflowProblems(withPublishStep(planted));
+		expect(problems.join('\n')).toMatch(named);
+		expect(problems.join('\n')).toContain('trusted publishing needs no token');
+	});
+
+	test('a token written into .npmrc by a step of its own fails it', () => {
+		const planted = WORKFLOW.replace(
+			'      # prepublishOnly checks',
+			'      - run: echo "//registry.npmjs.org/:_authToken=$T" > ~/.npmrc\n      # prepublishOnly checks',
+		);
+		expect(planted).not.toBe(WORKFLOW);
+		expect(publishWorkflowProblems(planted).join('\n')).toMatch(/_authToken/);
+	});
+
+	test("setup-node's registry-url (a placeholder token in .npmrc) fails it", () => {
+		const planted = WORKFLOW.replace('          node-version: 22 ', '          registry-url: https://registry.npmjs.org\n          node-version: 22 ');
+		expect(planted).not.toBe(WORKFLOW);
+		expect(publishWorkflowProblems(planted).join('\n')).toContain("setup-node's registry-url");
+	});
+
+	test('without id-token: write, provenance, npm 11.5.1 or Node 22.14 it fails, naming which', () => {
+		const cases: Array<[string, string, RegExp]> = [
+			['  id-token: write', '  id-token: read', /id-token: write/],
+			['npm publish --provenance --access', 'npm publish --access', /without --provenance/],
+			['npm 11 for trusted publishing\n        run: npm install -g npm@11.19.1', 'npm 11 for trusted publishing\n        run: npm install -g npm@11.5.0', /npm 11\.5\.0: trusted publishing needs npm 11\.5\.1/],
+			['node-version: 22 ', 'node-version: 20 ', /Node 20: trusted publishing needs Node 22\.14/],
+		];
+		for (const [from, to, named] of cases) {
+			const planted = WORKFLOW.replace(from, to);
+			expect(planted).not.toBe(WORKFLOW);
+			expect(publishWorkflowProblems(planted).join('\n')).toMatch(named);
+		}
+	});
+
+	test('the check script exits 1 on a workflow with a token, naming the file and the line', () => {
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portalduct-publish-test-'));
+		try {
+			const file = path.join(dir, 'publish.yml');
+			fs.writeFileSync(file, withPublishStep('env:\n  NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}'));
+			const r = spawnSync(process.execPath, [path.join(__dirname, 'check-publish-workflow.js'), file], { encoding: 'utf8', timeout: 30_000 });
+			expect(r.status).toBe(1);
+			expect(r.stderr).toMatch(/publish\.yml names NODE_AUTH_TOKEN on line \d+/);
+		} finally {
+			fs.rmSync(dir, { recursive: true, force: true });
+		}
 	});
 });

@@ -24,7 +24,7 @@ export function companyNameField(placeholder: string, whose: string): INodePrope
 		type: 'string',
 		required: true,
 		default: '',
-		placeholder,
+		placeholder: `e.g. ${placeholder}`,
 		description: `Company name of the ${whose}`,
 	};
 }

@@ -16,7 +16,8 @@ export const resources: PortalDuctResource[] = [
 	authResource,
 ];
 
-export function findAction(resource: string, operation: string): PortalDuctAction<any> | undefined {
+/** The action the node's Resource and Operation pick, if there is one. */
+export function findAction(resource: string, operation: string): PortalDuctAction | undefined {
 	return resources
 		.find((r) => r.option.value === resource)
 		?.actions.find((a) => a.operation.value === operation);

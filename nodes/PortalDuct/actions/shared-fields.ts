@@ -13,7 +13,7 @@ export function uuidField(
 		type: 'string',
 		required: true,
 		default: '',
-		placeholder: '3f2b8c1e-7d4a-4e2b-9c1f-0a5d6e7f8a9b',
+		placeholder: 'e.g. 3f2b8c1e-7d4a-4e2b-9c1f-0a5d6e7f8a9b',
 		description,
 	};
 }
@@ -41,7 +41,7 @@ export const contactExtrasField: INodeProperties = {
 			displayName: 'Email',
 			name: 'email',
 			type: 'string',
-			placeholder: 'name@email.com',
+			placeholder: 'e.g. name@email.com',
 			default: '',
 			description: 'Contact email address kept with the record',
 		},

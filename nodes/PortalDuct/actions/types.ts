@@ -6,11 +6,8 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-/**
- * One PortalDuct action. `read` checks every field of an item and sends nothing, so the router can
- * refuse bad items before any request goes out; `execute` does the calls for one item.
- */
-export interface PortalDuctAction<Input = unknown> {
+/** What an action shows in the node panel and how the router schedules it. */
+interface ActionFacts {
 	resource: string;
 	/** The operation entry in the node panel: `action` is the text n8n shows in the actions list. */
 	operation: INodePropertyOptions & { action: string };
@@ -21,18 +18,50 @@ export interface PortalDuctAction<Input = unknown> {
 	writes?: boolean;
 	/** Its fields, without displayOptions: the node shows them for this resource + operation. */
 	fields: INodeProperties[];
-	read(this: IExecuteFunctions, itemIndex: number): Input;
-	/** `run` carries the run's options and credential reads to every request (transport/run.ts). */
-	execute(this: IExecuteFunctions, input: Input, itemIndex: number, run: Run): Promise<IDataObject | IDataObject[]>;
 }
 
-export function defineAction<Input>(action: PortalDuctAction<Input>): PortalDuctAction<Input> {
-	return action;
+/** What one action returns for one item: one output item, or several. */
+export type ActionOutput = IDataObject | IDataObject[];
+
+/**
+ * One PortalDuct action as written in `actions/<resource>/<operation>.ts`. `read` checks every
+ * field of an item and sends nothing, so the router can refuse bad items before any request goes
+ * out; `execute` does the calls for one item with what `read` returned.
+ */
+export interface ActionDefinition<Input> extends ActionFacts {
+	read(this: IExecuteFunctions, itemIndex: number): Input;
+	/** `run` carries the run's options and credential reads to every request (transport/run.ts). */
+	execute(this: IExecuteFunctions, input: Input, itemIndex: number, run: Run): Promise<ActionOutput>;
+}
+
+/** One item whose fields were read and checked: calling it sends its requests. */
+export type CheckedItem = (run: Run) => Promise<ActionOutput>;
+
+/**
+ * An action as the router holds it, whatever its fields read into: `read` checks an item and
+ * hands back the item's work, so each action's input type stays inside the action.
+ */
+export interface PortalDuctAction extends ActionFacts {
+	read(this: IExecuteFunctions, itemIndex: number): CheckedItem;
+}
+
+/** Wraps an action's definition into the shape the router holds (its input type kept inside). */
+export function defineAction<Input>(definition: ActionDefinition<Input>): PortalDuctAction {
+	return {
+		resource: definition.resource,
+		operation: definition.operation,
+		writes: definition.writes,
+		fields: definition.fields,
+		read(this: IExecuteFunctions, itemIndex: number): CheckedItem {
+			const input = definition.read.call(this, itemIndex);
+			return async (run) => await definition.execute.call(this, input, itemIndex, run);
+		},
+	};
 }
 
 /** A resource of the node panel, its actions, and the Operation field that picks one. */
 export interface PortalDuctResource {
 	option: INodePropertyOptions;
-	actions: Array<PortalDuctAction<any>>;
+	actions: PortalDuctAction[];
 	operationPicker: INodeProperties;
 }

@@ -304,6 +304,7 @@ export async function portalDuctRequest(run: Run, call: PortalDuctCall): Promise
 			return answer;
 		}
 		const f = failure as Failure;
+		if (f.status === 429) run.rateLimited += 1;
 		const { decision, tally: next } = decide(call, tally, happened as Happened, account.answered, Date.now());
 		tally = next;
 		switch (decision.action) {

@@ -36,6 +36,8 @@ export interface Run {
 	shared?: ResolvedCredential;
 	/** Otherwise one read per item (key -1: no item, as in hooks). */
 	readonly perItem: Map<number, Promise<ResolvedCredential>>;
+	/** How many times PortalDuct answered 429 (too many requests) in this run: for the node's hint. */
+	rateLimited: number;
 }
 
 /** Starts a run with its options (the defaults where the context has none, as in hooks). */
@@ -45,6 +47,7 @@ export function startRun(ctx: CredentialContext, options?: RunOptions): Run {
 		options: options ?? { concurrency: runLimits.defaultConcurrency, timeoutMs: runLimits.defaultTimeoutMs },
 		ended: new Map(),
 		perItem: new Map(),
+		rateLimited: 0,
 	};
 }
 

@@ -239,8 +239,8 @@ async function scenario(ctx, t, model) {
 			assert.equal(messages.length, 1, `${messages.length} tool messages`);
 			assert.match(messages[0], /Client UUID/);
 			assert.match(messages[0], /must be a UUID/);
-			// A tool call is one item: the "Item 0: " of workflow errors would only puzzle the model.
-			assert.doesNotMatch(messages[0], /Item 0:/);
+			// A tool call is one item: the "Item 1 (index 0): " of workflow errors would only puzzle the model.
+			assert.doesNotMatch(messages[0], /Item \d|index 0/);
 			assert.ok(messages[0].includes(MALFORMED), 'the error does not quote the value it refused');
 			const [out] = nodeOutput(bad.result.run.data, shape.agent.name) ?? [];
 			console.log(`${prefix} agent output: ${out?.output}`);

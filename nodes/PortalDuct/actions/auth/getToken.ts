@@ -9,7 +9,7 @@ export const getToken = defineAction({
 	operation: {
 		name: 'Get Token',
 		value: 'getToken',
-		action: 'Get an auth token',
+		action: 'Get auth token',
 		description:
 			'Log in to PortalDuct with the credential\'s email and password. Useful to check access or to hand a token to another system; other actions log in by themselves.',
 	},

@@ -34,7 +34,7 @@ export const refreshToken = defineAction({
 	operation: {
 		name: 'Refresh Token',
 		value: 'refreshToken',
-		action: 'Refresh an auth token',
+		action: 'Refresh auth token',
 		description:
 			'Trade a refresh token for a new access and refresh token. Refresh tokens work once; the credential refreshes its own session without this action.',
 	},

@@ -15,7 +15,7 @@ export const createClient = defineAction({
 	operation: {
 		name: 'Create',
 		value: 'create',
-		action: 'Create a client of a customer',
+		action: 'Create client',
 		description:
 			'Create a Client (a company the customer trades with) under an existing customer, with a UUID you choose',
 	},

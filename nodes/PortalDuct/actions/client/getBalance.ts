@@ -11,7 +11,7 @@ export const getClientBalance = defineAction({
 	operation: {
 		name: 'Get Balance',
 		value: 'getBalance',
-		action: 'Get the balance of a client',
+		action: 'Get client balance',
 		description:
 			'Get what a client owes: total outstanding and overdue, open invoice count, and a breakdown per portal connection',
 	},

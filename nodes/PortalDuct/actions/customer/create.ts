@@ -10,7 +10,7 @@ export const createCustomer = defineAction({
 	operation: {
 		name: 'Create',
 		value: 'create',
-		action: 'Create a customer',
+		action: 'Create customer',
 		description:
 			'Create a Customer (a company using PortalDuct) with a UUID you choose, usually its ID in your own platform',
 	},

@@ -44,7 +44,7 @@ export const getManyInvoices = defineAction({
 	operation: {
 		name: 'Get Many',
 		value: 'getMany',
-		action: 'Get many invoices of a connection',
+		action: 'Get many invoices',
 		description:
 			'Get the invoices PortalDuct collected from one portal connection of a client; with Return All, every page is fetched',
 	},

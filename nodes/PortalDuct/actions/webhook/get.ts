@@ -8,7 +8,7 @@ export const getWebhook = defineAction({
 	operation: {
 		name: 'Get',
 		value: 'get',
-		action: 'Get the portal login webhook',
+		action: 'Get portal login webhook',
 		description: 'Get the URL PortalDuct currently sends portal-login status changes to, if any',
 	},
 	fields: [],

@@ -8,7 +8,7 @@ export const registerWebhook = defineAction({
 	operation: {
 		name: 'Register',
 		value: 'register',
-		action: 'Register the portal login webhook',
+		action: 'Register portal login webhook',
 		description:
 			'Tell PortalDuct where to send portal-login status changes (pending, success, failure). PortalDuct keeps one URL per account, so this replaces the current one, including a PortalDuct Trigger\'s.',
 	},
@@ -19,7 +19,7 @@ export const registerWebhook = defineAction({
 			type: 'string',
 			required: true,
 			default: '',
-			placeholder: 'https://example.com/portalduct-events',
+			placeholder: 'e.g. https://example.com/portalduct-events',
 			description: 'The address PortalDuct POSTs each status change to',
 		},
 		{

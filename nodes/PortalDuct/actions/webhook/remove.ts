@@ -9,7 +9,7 @@ export const removeWebhook = defineAction({
 	operation: {
 		name: 'Remove',
 		value: 'remove',
-		action: 'Remove the portal login webhook',
+		action: 'Remove portal login webhook',
 		description:
 			'Stop PortalDuct sending portal-login status changes. Also stops a PortalDuct Trigger that registered it.',
 	},
@@ -26,7 +26,8 @@ export const removeWebhook = defineAction({
 					'PortalDuct keeps sending them to the registered URL. Register (POST) another URL to replace it, e.g. one that answers 2xx and does nothing, or ask PortalDuct to remove it.',
 			});
 		}
-		const removed = removal.kind === 'removed';
-		return { removed, ...(removed ? {} : { reason: 'No webhook was registered' }) };
+		// n8n's shape for a delete: `deleted`; `removed` (the same) kept for workflows that read it.
+		const deleted = removal.kind === 'removed';
+		return { deleted, removed: deleted, ...(deleted ? {} : { reason: 'No webhook was registered' }) };
 	},
 });
