@@ -22,11 +22,8 @@ const actionDir = builtNodeDir('PortalDuct.node.js');
 const triggerDir = builtNodeDir('PortalDuctTrigger.node.js');
 const operations = resources.flatMap((r) => r.actions.map((a) => `${a.resource}/${a.operation.value as string}`));
 
-/**
- * Fields a schema may name that the sandbox never returns today. Webhook > Remove is to answer
- * `deleted` beside `removed` (issue 20); the schema names it, not required, so it fits before and after.
- */
-const notReturnedYet: Record<string, string[]> = { 'webhook/remove': ['deleted'] };
+/** Fields a schema may name that the sandbox never returns (none today: every named field must come). */
+const notReturnedYet: Record<string, string[]> = {};
 
 // Strict: an unknown keyword or a typo in a schema fails. Union types (`["string", "null"]`) are JSON
 // Schema; so is a `required` inside `anyOf` naming fields of the outer `properties` (Get Balance's two

@@ -28,9 +28,9 @@ const changeFields = ['status', 'amount', 'currency', 'dueDate', 'paidDate'];
 
 /**
  * A key that changes exactly when the invoice (by its id) changes in a way accounting cares about:
- * 32 hex characters of SHA-256 over the id and `changeFields`. For n8n's Remove Duplicates node
- * ("Remove Items Processed in Previous Executions"), so a daily sync passes on only new or changed
- * invoices.
+ * 32 hex characters of SHA-256 over the id and `changeFields`. A daily sync passes on only the
+ * invoices whose key it has not recorded, and records a key only after accounting took the invoice
+ * (examples/invoice-sync-daily.json: a Data Table of handled keys).
  */
 export function changeKeyOf(invoice: IDataObject): string {
 	// Fields read by their contract names or in snake_case (`due_date`): the same invoice, the same key.
