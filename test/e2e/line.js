@@ -178,6 +178,8 @@ async function main() {
 			for (const { role, source, json } of scenario.workflows(ctx)) {
 				if (!bySource.has(source)) {
 					const id = workflowId(role);
+					const clash = [...bySource].find(([, entry]) => entry.id === id);
+					if (clash) throw new Error(`workflow id ${id} of ${source} (role ${role}) is already ${clash[0]}'s: one import would overwrite the other`);
 					const pointed = pointAtSandbox(json, sandbox?.url);
 					bySource.set(source, { id, json: prepare(pointed, { id, credential, sandboxUrl: sandbox?.url, others }) });
 				}

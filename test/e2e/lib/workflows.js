@@ -29,14 +29,15 @@ function examples(repo) {
 }
 
 /**
- * n8n ids are 16 alphanumerics; a stable one per role makes logs and reruns easy to follow. A role
- * too long to fit ends in a hash of the whole, so two roles never share an id.
+ * n8n ids are 16 alphanumerics; a stable one per role makes logs and reruns easy to follow: the
+ * role's first letters, then a hash of the whole role. (Padding short roles with zeros made
+ * `example1` and `example10` one id, so one import overwrote the other.) line.js refuses two
+ * sources on one id.
  */
 function workflowId(role) {
 	const plain = `pde2e${role.replace(/[^a-zA-Z0-9]/g, '')}`;
-	if (plain.length <= 16) return plain.padEnd(16, '0');
 	const hash = crypto.createHash('sha256').update(role).digest('hex').slice(0, 5);
-	return `${plain.slice(0, 11)}${hash}`;
+	return `${plain.slice(0, 11).padEnd(11, '0')}${hash}`;
 }
 
 /**
