@@ -106,6 +106,16 @@ test('Portal Login Webhook > Register, Get, Remove', async () => {
 	const got = await w.act({ resource: 'webhook', operation: 'get' });
 	expect(got.json('PortalDuct')[0]).toMatchObject({ registered: true, url });
 
+	// A URL that carries a token (a PortalDuct Trigger's, another system's key): sent as typed,
+	// shown with its query values hidden, as Webhook > Get shows it.
+	const withToken = 'http://user:pw@127.0.0.1:9/hook?token=abc123secret&signing=f5abccc526602caa';
+	const again = await w.act({ resource: 'webhook', operation: 'register', url: withToken });
+	expect(w.sandbox.control.registration()).toMatchObject({ url: withToken });
+	expect(again.json('PortalDuct')[0]).toMatchObject({ registered: true, url: 'http://127.0.0.1:9/hook?token=%28hidden%29&signing=f5abccc526602caa', signed: false });
+	expect(JSON.stringify(again.json('PortalDuct'))).not.toMatch(/abc123secret|user:pw/);
+	const gotAgain = await w.act({ resource: 'webhook', operation: 'get' });
+	expect(gotAgain.json('PortalDuct')[0].url).toBe(again.json('PortalDuct')[0].url);
+
 	const removed = await w.act({ resource: 'webhook', operation: 'remove' });
 	// n8n's shape for a delete, `deleted`, with `removed` kept for workflows that read it.
 	expect(removed.json('PortalDuct')[0]).toEqual({ deleted: true, removed: true });

@@ -16,7 +16,7 @@ const HIDDEN = '(hidden)';
  * query value that may be a secret (a PortalDuct Trigger's delivery token, another system's key).
  * By default scheme, host and path only (an address in a sentence: the trigger's refusals). With
  * `shownValues`, the query stays with every value hidden (`(hidden)`) except those parameters
- * (Webhook > Get's output keeps the trigger's `signing` marker, a fingerprint and not a secret).
+ * (Webhook > Register's and Get's output keep the trigger's `signing` marker, a fingerprint, not a secret).
  * A string that is not a URL comes back as words saying so.
  */
 export function addressToShow(registeredUrl: string, shownValues?: readonly string[]): string {

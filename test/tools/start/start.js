@@ -146,6 +146,8 @@ async function main() {
 			onStop: (fn) => (stopEditor = fn),
 		});
 		const { line, n8n, sandbox, workflows, triggered, user } = editor;
+		// Step 2 needs the client examples/onboarding.json creates (NORTHWIND): name that workflow.
+		const onboardingName = require(path.join(REPO, 'examples', 'onboarding.json')).name;
 		console.log(`
 n8n ${line.version} with n8n-nodes-portalduct is ready (${Math.round((Date.now() - started) / 1000)} s).
 
@@ -157,7 +159,7 @@ n8n ${line.version} with n8n-nodes-portalduct is ready (${Math.round((Date.now()
   ${line.version.startsWith('1.') ? 'Active   ' : 'Published'}            ${triggered.map((wf) => `"${wf.name}"`).join(', ') || '(none)'}
 
   Try it:
-  1. Open "${workflows.find((wf) => /onboard/i.test(wf.name))?.name ?? 'the onboarding example'}" and click "Execute workflow".
+  1. Open "${onboardingName}" and click "Execute workflow".
   2. After step 1 created the client, be the client: ${sandbox.url}/collector?clientUUID=${NORTHWIND}
      (a password containing "wrong" fails the portal login), then see the executions of the
      status workflow in n8n.

@@ -1,4 +1,4 @@
-import { register } from '../../transport/registration';
+import { addressToShow, register } from '../../transport/registration';
 import { readUrl } from '../../validation';
 import { defineAction } from '../types';
 
@@ -37,6 +37,8 @@ export const registerWebhook = defineAction({
 	},
 	async execute(input, itemIndex, run) {
 		const registration = await register(run, input.url, input.secret, itemIndex);
-		return { registered: true, ...registration, signed: Boolean(input.secret) };
+		// As Webhook > Get shows it: a URL's user name, password and query values may be credentials
+		// (a PortalDuct Trigger's delivery token), not for execution data; `signing` is a fingerprint.
+		return { registered: true, ...registration, url: addressToShow(registration.url, ['signing']), signed: Boolean(input.secret) };
 	},
 });
