@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { describeValue, invalidField, isUuid } from './validation';
+import { describeValue, invalidField, readUuid } from './validation';
 
 /**
  * The namespace of every derived id. Fixed forever: changing it would change every derived UUID.
@@ -89,21 +89,12 @@ export function readId(
 	itemIndex: number,
 ): ReadId {
 	if (ctx.getNodeParameter('idFormat', itemIndex, 'uuid') !== 'ownId') {
-		const value = ctx.getNodeParameter(uuidName, itemIndex, '') as unknown;
-		const text = typeof value === 'string' ? value.trim() : value;
-		if (typeof text === 'string' && isUuid(text)) return { uuid: text };
 		// A CRM id such as 48213 in a UUID field: the fix is a field away, so the error names it.
-		const ownIdLike = (typeof text === 'string' && text !== '') || typeof text === 'number';
-		throw invalidField(
-			ctx,
-			itemIndex,
-			`${label} UUID`,
-			'a UUID like 3f2b8c1e-7d4a-4e2b-9c1f-0a5d6e7f8a9b',
-			value,
-			ownIdLike
+		const ownIdFix = (value: unknown) =>
+			(typeof value === 'string' && value.trim() !== '') || typeof value === 'number'
 				? `If ${describeValue(value)} is the ${kind}'s ID in your own platform, set "ID Format" to "Your Own ID (Any Text)": the node turns it into the same UUID every time.`
-				: undefined,
-		);
+				: undefined;
+		return { uuid: readUuid(ctx, uuidName, `${label} UUID`, itemIndex, ownIdFix) };
 	}
 	const value = ctx.getNodeParameter(`${kind}OwnId`, itemIndex, '') as unknown;
 	const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : undefined;

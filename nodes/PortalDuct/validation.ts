@@ -45,21 +45,21 @@ export function invalidField(
 	);
 }
 
-/** Whether `text` is a UUID (any case). */
-export function isUuid(text: string): boolean {
-	return UUID.test(text);
-}
-
+/**
+ * Reads a UUID field (spaces around it ignored). Throws NodeOperationError naming the item and
+ * field when it is not a UUID; `fixFor` may add to the error's description how to fix that value.
+ */
 export function readUuid(
 	ctx: IExecuteFunctions,
 	name: string,
 	label: string,
 	itemIndex: number,
+	fixFor?: (value: unknown) => string | undefined,
 ): string {
 	const value = ctx.getNodeParameter(name, itemIndex, '') as unknown;
 	const text = typeof value === 'string' ? value.trim() : value;
-	if (typeof text !== 'string' || !isUuid(text)) {
-		throw invalidField(ctx, itemIndex, label, 'a UUID like 3f2b8c1e-7d4a-4e2b-9c1f-0a5d6e7f8a9b', value);
+	if (typeof text !== 'string' || !UUID.test(text)) {
+		throw invalidField(ctx, itemIndex, label, 'a UUID like 3f2b8c1e-7d4a-4e2b-9c1f-0a5d6e7f8a9b', value, fixFor?.(value));
 	}
 	// Sent and output as the caller wrote it: an upper-case id of their platform round-trips.
 	return text;
